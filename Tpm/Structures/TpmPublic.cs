@@ -44,18 +44,21 @@ public sealed record TpmPublic
     /// <summary>KEYEDHASH / SYMCIPHER unique field.</summary>
     public byte[] UniqueDigest { get; init; } = [];
 
-    private byte[]? _marshalled;
+    // The marshalled bytes are cached with the instance they belong to: a `with` copy shares the reference but
+    // not the owner, so a modified copy never reuses (and never gets the Name of) its original's bytes.
+    private sealed record MarshalCache(TpmPublic Owner, byte[] Bytes);
+    private MarshalCache? _marshalled;
 
     /// <summary>Marshalled TPMT_PUBLIC: the input bytes when parsed, else our marshalling.</summary>
     public byte[] ToBytes()
     {
-        if (_marshalled is null)
+        if (_marshalled is null || !ReferenceEquals(_marshalled.Owner, this))
         {
             var writer = new TpmWriter(64 + RsaModulus.Length + EccX.Length + EccY.Length);
             WriteBody(writer);
-            _marshalled = writer.ToArray();
+            _marshalled = new MarshalCache(this, writer.ToArray());
         }
-        return _marshalled;
+        return _marshalled.Bytes;
     }
 
     /// <summary>Marshalled TPM2B_PUBLIC (size-prefixed), the format of tpm2-tools' *.pub files.</summary>
@@ -150,14 +153,9 @@ public sealed record TpmPublic
                 TpmAlgorithm.KeyedHash => ReadKeyedHash(ref reader),
                 _ => ReadSymCipher(ref reader),
             };
-            return result with
-            {
-                Type = type,
-                NameAlg = nameAlg,
-                Attributes = attributes,
-                AuthPolicy = authPolicy,
-                _marshalled = reader.ConsumedSince(start).ToArray(),
-            };
+            var parsed = result with { Type = type, NameAlg = nameAlg, Attributes = attributes, AuthPolicy = authPolicy };
+            parsed._marshalled = new MarshalCache(parsed, reader.ConsumedSince(start).ToArray());
+            return parsed;
         }
         finally
         {

@@ -22,6 +22,20 @@ public sealed class TpmPublicTests
     }
 
     [Fact]
+    public void A_modified_copy_never_reuses_the_original_bytes_or_name()
+    {
+        var original = TpmPublic.Parse(new TpmPublic
+        {
+            Type = TpmAlgorithm.Rsa, NameAlg = TpmAlgorithm.Sha256,
+            Attributes = TpmObjectAttributes.Restricted | TpmObjectAttributes.Sign, RsaKeyBits = 2048, RsaModulus = new byte[256],
+        }.ToBytes());
+        var weakened = original with { Attributes = TpmObjectAttributes.Sign };
+        Assert.NotEqual(original.ToBytes(), weakened.ToBytes());
+        Assert.NotEqual(original.ComputeName(), weakened.ComputeName());
+        Assert.Equal(TpmObjectAttributes.Sign, TpmPublic.Parse(weakened.ToBytes()).Attributes);
+    }
+
+    [Fact]
     public void Marshalled_template_parses_back_to_an_equal_public_area()
     {
         var original = new TpmPublic

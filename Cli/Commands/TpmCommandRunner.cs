@@ -1,0 +1,23 @@
+using System.Net.Sockets;
+using OrleansAttest.Tpm.Device.Errors;
+using OrleansAttest.Tpm.Marshalling;
+
+namespace OrleansAttest.Cli.Commands;
+
+/// <summary>Runs a command that talks to a TPM and turns its failures into one clear line and exit code 2.</summary>
+public static class TpmCommandRunner
+{
+    public static async Task<int> RunAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is TpmException or TpmParseException or UnusableInputException or ArgumentException
+            or IOException or SocketException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"attestctl: {e.Message}");
+            return ExitCodes.Unusable;
+        }
+    }
+}

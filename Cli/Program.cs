@@ -1,0 +1,19 @@
+using System.CommandLine;
+using OrleansAttest.Cli.Commands;
+
+var root = new RootCommand("attestctl — OrleansAttest admin and offline tools: verify TPM quotes, replay event logs, ask a TPM for evidence")
+{
+    VerifyQuoteCommand.Create(),
+    EventLogCommands.Create(),
+    TpmCommands.Create(),
+};
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A command line we cannot act on is unusable input (exit 2), never a verdict.
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"attestctl: {error.Message}");
+    Console.Error.WriteLine("Run 'attestctl --help' for usage.");
+    return ExitCodes.Unusable;
+}
+return await parsed.InvokeAsync();
