@@ -1,0 +1,38 @@
+namespace OrleansAttest.Grains.Interfaces;
+
+/// <summary>
+/// One edge device (key: node name). Holds its EK, AK, policy reference and attestation state; admits, activates,
+/// polls and judges its agent; runs failure actions. Safe under concurrent calls (one turn at a time).
+/// </summary>
+public interface IEdgeNodeGrain : IGrainWithStringKey
+{
+    // Agent side, through the Gateway.
+
+    /// <summary>Admission (DESIGN.md step 3): on success a MakeCredential challenge to (EK, AK Name).</summary>
+    Task<HelloResult> HelloAsync(AgentHello hello);
+
+    /// <summary>Activation (step 4): checks the proof; only then is <paramref name="channel"/> bound and the first quote requested at once.</summary>
+    Task<OperationResult> ActivateAsync(ActivationProof proof, IAgentChannel channel);
+
+    /// <summary>A quote answer (step 6). Refused without a verdict when it answers no outstanding request (late, duplicate, unknown).</summary>
+    Task<OperationResult> SubmitQuoteAsync(QuoteResponse response);
+
+    /// <summary>The Gateway lost the connection bound to <paramref name="channel"/> (ignored if another is bound by now).</summary>
+    Task AgentDisconnectedAsync(IAgentChannel channel);
+
+    // Operator side.
+
+    Task<EdgeNodeStatus> DeclareAsync(NodeDeclaration declaration);
+
+    Task<EdgeNodeStatus> GetStatusAsync();
+
+    /// <summary>Clears Failed/Unreachable/Revoked: attestation starts over from activation.</summary>
+    Task<EdgeNodeStatus> ResetAsync(string reason);
+
+    Task<EdgeNodeStatus> RevokeAsync(string reason);
+
+    Task DeleteAsync();
+
+    /// <summary>The newest <paramref name="max"/> audit entries, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int max = 100);
+}
