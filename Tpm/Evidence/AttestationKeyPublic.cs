@@ -128,6 +128,26 @@ public sealed class AttestationKeyPublic
         return FromTpmPublic(TpmPublic.ParseSized(file));
     }
 
+    // Building an OpenSSL key (and, for ECC, validating the point) costs more than the verification itself, so
+    // each AttestationKeyPublic builds its .NET key once. Verification on OpenSSL-backed keys is thread-safe.
+    private RSA? _rsa;
+    private ECDsa? _ecdsa;
+
+    /// <summary>The AK as a .NET RSA key, built on first use. Throws CryptographicException for an unusable key.</summary>
+    internal RSA GetRsa() => LazyInitializer.EnsureInitialized(ref _rsa,
+        () => RSA.Create(new RSAParameters { Modulus = RsaModulus, Exponent = RsaExponent }));
+
+    /// <summary>The AK as a .NET ECDsa key on <paramref name="curve"/> with coordinates padded to <paramref name="size"/>, built on first use.</summary>
+    internal ECDsa GetEcdsa(ECCurve curve, int size) => LazyInitializer.EnsureInitialized(ref _ecdsa, () =>
+    {
+        var q = new ECPoint { X = new byte[size], Y = new byte[size] };
+        var x = EccX.AsSpan().TrimStart((byte)0);
+        var y = EccY.AsSpan().TrimStart((byte)0);
+        x.CopyTo(q.X.AsSpan(size - x.Length));
+        y.CopyTo(q.Y.AsSpan(size - y.Length));
+        return ECDsa.Create(new ECParameters { Curve = curve, Q = q });
+    });
+
     public override string ToString() => KeyType == TpmAlgorithm.Rsa
         ? $"RSA-{RsaModulusBits} ({Format})"
         : $"{KeyType} {Curve} ({Format})";

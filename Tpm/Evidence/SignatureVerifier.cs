@@ -55,7 +55,7 @@ public static class SignatureVerifier
                 case TpmAlgorithm.RsaSsa:
                     if (!CheckRsaLength(signature, key, out problem))
                         return false;
-                    if (VerifyRsassa(key.RsaModulus, key.RsaExponent, signature.Hash, digest, signature.RsaSignature))
+                    if (key.GetRsa().VerifyHash(digest, signature.RsaSignature, TpmHash.ToHashAlgorithmName(signature.Hash), RSASignaturePadding.Pkcs1))
                         return Pass(out problem);
                     problem = "the RSASSA signature does not verify under the AK: the quote was not signed by this key, or was changed";
                     return false;
@@ -67,9 +67,7 @@ public static class SignatureVerifier
                     problem = "the RSAPSS signature does not verify under the AK (any salt length tried): the quote was not signed by this key, or was changed";
                     return false;
                 case TpmAlgorithm.EcDsa:
-                    if (VerifyEcdsa(key.Curve, key.EccX, key.EccY, digest, signature.EccR, signature.EccS, out problem))
-                        return true;
-                    return false;
+                    return VerifyEcdsa(key, digest, signature.EccR, signature.EccS, out problem);
                 default:
                     problem = $"{scheme} signatures are not verified here (only RSASSA, RSAPSS and ECDSA)";
                     return false;
@@ -104,6 +102,16 @@ public static class SignatureVerifier
     public static bool VerifyEcdsa(TpmEccCurve curve, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, ReadOnlySpan<byte> digest,
         ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, out string problem)
     {
+        var key = AttestationKeyPublic.FromTpmPublic(new TpmPublic
+        {
+            Type = TpmAlgorithm.Ecc, NameAlg = TpmAlgorithm.Sha256, Attributes = 0, Curve = curve, EccX = x.ToArray(), EccY = y.ToArray(),
+        });
+        return VerifyEcdsa(key, digest, r, s, out problem);
+    }
+
+    private static bool VerifyEcdsa(AttestationKeyPublic key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, out string problem)
+    {
+        var curve = key.Curve;
         var (named, size) = curve switch
         {
             TpmEccCurve.NistP256 => (ECCurve.NamedCurves.nistP256, 32),
@@ -123,33 +131,29 @@ public static class SignatureVerifier
             problem = $"the ECDSA signature's r ({r.Length} bytes) or s ({s.Length} bytes) is zero or longer than the {size}-byte field of {curve}";
             return false;
         }
-        var xTrim = x.TrimStart((byte)0);
-        var yTrim = y.TrimStart((byte)0);
-        if (xTrim.Length > size || yTrim.Length > size)
+        if (key.EccX.AsSpan().TrimStart((byte)0).Length > size || key.EccY.AsSpan().TrimStart((byte)0).Length > size)
         {
             problem = $"the AK's public point does not fit the {size}-byte field of {curve}";
             return false;
         }
-        var q = new ECPoint { X = new byte[size], Y = new byte[size] };
-        xTrim.CopyTo(q.X.AsSpan(size - xTrim.Length));
-        yTrim.CopyTo(q.Y.AsSpan(size - yTrim.Length));
         Span<byte> rs = stackalloc byte[2 * size];
         rs.Clear();
         rTrim.CopyTo(rs[(size - rTrim.Length)..size]);
         sTrim.CopyTo(rs[(2 * size - sTrim.Length)..]);
+        ECDsa ecdsa;
         try
         {
-            using var ecdsa = ECDsa.Create(new ECParameters { Curve = named, Q = q });
-            if (ecdsa.VerifyHash(digest, rs, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-                return Pass(out problem);
-            problem = "the ECDSA signature does not verify under the AK: the quote was not signed by this key, or was changed";
-            return false;
+            ecdsa = key.GetEcdsa(named, size);
         }
         catch (CryptographicException e)
         {
             problem = $"the AK's ECC public key is unusable: {e.Message}";
             return false;
         }
+        if (ecdsa.VerifyHash(digest, rs, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            return Pass(out problem);
+        problem = "the ECDSA signature does not verify under the AK: the quote was not signed by this key, or was changed";
+        return false;
     }
 
     private static bool CheckRsaLength(TpmtSignature signature, AttestationKeyPublic key, out string problem)
