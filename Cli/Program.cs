@@ -16,4 +16,14 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Run 'attestctl --help' for usage.");
     return ExitCodes.Unusable;
 }
-return await parsed.InvokeAsync();
+// System.CommandLine's default handler would print a stack trace and exit 1, which scripts read as "judged
+// invalid"; an unexpected failure gives no verdict, so it is reported in one line as unusable (exit 2).
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"attestctl: failed with an unexpected {e.GetType().Name}: {e.Message}");
+    return ExitCodes.Unusable;
+}

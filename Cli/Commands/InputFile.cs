@@ -20,12 +20,14 @@ public static class InputFile
 
     public static string ReadText(FileInfo file, string what) => System.Text.Encoding.UTF8.GetString(ReadBytes(file, what));
 
-    /// <summary>Parses hex ("0x" prefix and whitespace allowed) or throws naming the option.</summary>
+    /// <summary>Parses non-empty hex (a "0x" prefix and surrounding whitespace allowed) or throws naming the option.</summary>
     public static byte[] ParseHex(string value, string what)
     {
         var text = value.Trim();
         if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
             text = text[2..];
+        if (text.Length == 0)
+            throw new UnusableInputException($"{what} is empty");
         try
         {
             return Convert.FromHexString(text);

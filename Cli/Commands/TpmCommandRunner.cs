@@ -13,8 +13,11 @@ public static class TpmCommandRunner
         {
             return await action();
         }
+        // InvalidOperationException: the AK store's refusals (a saved AK of another algorithm, an incomplete or damaged
+        // pair); InvalidDataException: an --ek-ca bundle that holds no certificate or no root.
         catch (Exception e) when (e is TpmException or TpmParseException or UnusableInputException or ArgumentException
-            or IOException or SocketException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            or InvalidOperationException or InvalidDataException or IOException or SocketException or UnauthorizedAccessException
+            or System.Security.Cryptography.CryptographicException)
         {
             Console.Error.WriteLine($"attestctl: {e.Message}");
             return ExitCodes.Unusable;

@@ -40,9 +40,17 @@ public static class VerifyQuoteCommand
                     InputFile.ParseHex(parse.GetRequiredValue(nonce), "--nonce"),
                     parse.GetValue(selection),
                     parse.GetValue(ekName) is { } ekFile ? InputFile.ReadBytes(ekFile, "EK name") : null);
-                // The hash named on the command line is the only one accepted (as with tpm2_checkquote -g).
-                var policy = QuotePolicy.Default with { AllowedHashes = new HashSet<TpmAlgorithm> { hashAlgorithm } };
+                // --hash names the one hash the signature (and so the pcrDigest) may use; tpm2_checkquote -g only warns.
+                // The policy's hash set also judges the AK's nameAlg, which only names the key: narrowing the set to
+                // the named hash would refuse every SHA-1 quote from a tpm2_createak AK (nameAlg SHA-256), so the set
+                // is widened by the named hash and the signature's hash is held to it once the quote verifies.
+                var policy = QuotePolicy.Default with { AllowedHashes = new HashSet<TpmAlgorithm>(QuotePolicy.Default.AllowedHashes) { hashAlgorithm } };
                 var verdict = new QuoteVerifier(policy).Verify(request);
+                if (verdict.IsValid && TpmtSignature.Parse(request.Signature!).Hash is var signedWith && signedWith != hashAlgorithm)
+                {
+                    Console.WriteLine($"invalid: {QuoteFailureReason.HashNotAllowed.ToCode()}: the quote is signed with {TpmHash.Describe(signedWith)}, but --hash allows only {TpmHash.Describe(hashAlgorithm)}");
+                    return ExitCodes.Invalid;
+                }
                 if (verdict.IsValid)
                 {
                     Console.WriteLine("valid");
@@ -66,6 +74,18 @@ public static class VerifyQuoteCommand
         byte[] nonce, string? requestedText, byte[]? ekName)
     {
         var ak = AttestationKeyPublic.Load(akFile);
+        if (ekName is not null)
+        {
+            // A file that is not a Name is unusable input, like an unparsable AK; it says nothing about the quote.
+            try
+            {
+                QualifiedSigner.NameAlgOf(ekName, "EK");
+            }
+            catch (ArgumentException e)
+            {
+                throw new UnusableInputException($"the --ek-name file is not a raw TPM Name (nameAlg ‖ digest, as tpm2_readpublic -n writes it): {e.Message}");
+            }
+        }
         var requested = requestedText is null ? null : PcrSelection.ParseText(requestedText);
         PcrValues values;
         if (TryParseSerialized(pcrFile, out var serialized))

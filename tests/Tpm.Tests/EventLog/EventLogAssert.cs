@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansAttest.Fixtures;
 using OrleansAttest.Tpm.EventLog;
 using OrleansAttest.Tpm.Structures;
 

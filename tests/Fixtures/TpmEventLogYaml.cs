@@ -2,32 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace OrleansAttest.Tpm.Tests.EventLog;
-
-/// <summary>One event as tpm2_eventlog printed it.</summary>
-internal sealed class YamlEvent
-{
-    public int? PcrIndex { get; set; }
-    public string EventType { get; set; } = "";
-    public List<(string Algorithm, string Hex)> Digests { get; } = [];
-    public int EventSize { get; set; } = -1;
-    /// <summary>"Event: "hex"" — the raw data as hex.</summary>
-    public string? EventHex { get; set; }
-    /// <summary>"Event: |-" followed by text (EV_EFI_ACTION and friends).</summary>
-    public string? EventText { get; set; }
-    /// <summary>Fields of an "Event:" mapping (VariableName, UnicodeName, DevicePath, BlobBase, ...), quotes removed.</summary>
-    public Dictionary<string, string> Fields { get; } = [];
-    /// <summary>The quoted lines of a "String: |-" block (EV_IPL), still escaped.</summary>
-    public List<string>? StringLines { get; set; }
-}
+namespace OrleansAttest.Fixtures;
 
 /// <summary>
 /// A small reader for the YAML that tpm2_eventlog (tpm2-tools 5.4) prints: the events list and the replayed `pcrs:`
-/// section. It understands only that tool's fixed layout — enough to cross-check our parser without a YAML package.
+/// section. It understands only that tool's fixed layout — enough to cross-check our parser and
+/// attestctl without a YAML package. Shared by tests/Tpm.Tests and tests/Cli.Tests.
 /// </summary>
-internal sealed partial class TpmEventLogYaml
+public sealed partial class TpmEventLogYaml
 {
-    public List<YamlEvent> Events { get; } = [];
+    public List<TpmEventLogYamlEvent> Events { get; } = [];
 
     /// <summary>bank name → PCR index → lower-case hex.</summary>
     public Dictionary<string, Dictionary<int, string>> Pcrs { get; } = [];
@@ -35,7 +19,7 @@ internal sealed partial class TpmEventLogYaml
     public static TpmEventLogYaml Parse(string text)
     {
         var yaml = new TpmEventLogYaml();
-        YamlEvent? current = null;
+        TpmEventLogYamlEvent? current = null;
         string mode = "";
         string? bank = null;
         bool inPcrs = false;
@@ -64,7 +48,7 @@ internal sealed partial class TpmEventLogYaml
             var body = line.Trim();
             if (line.StartsWith("- EventNum:", StringComparison.Ordinal))
             {
-                current = new YamlEvent();
+                current = new TpmEventLogYamlEvent();
                 yaml.Events.Add(current);
                 mode = "";
                 continue;
@@ -74,7 +58,7 @@ internal sealed partial class TpmEventLogYaml
                 // The legacy (SHA-1) layout has no "- EventNum" lines: a second PCRIndex starts the next event.
                 if (current is null || current.PcrIndex is not null)
                 {
-                    current = new YamlEvent();
+                    current = new TpmEventLogYamlEvent();
                     yaml.Events.Add(current);
                 }
                 current.PcrIndex = int.Parse(Value(body), CultureInfo.InvariantCulture);
