@@ -23,4 +23,10 @@ public sealed record AttestationPolicy
     [Id(9)] public bool AutoRecover { get; init; }
     /// <summary>Set by the PolicyGrain on each accepted write; nodes compare it to pick up changes.</summary>
     [Id(10)] public long Version { get; init; }
+    /// <summary>
+    /// Accept quotes whose clockInfo.safe is NO. A TPM reports NO after a power loss until it next saves its clock
+    /// (about an hour on the reference implementation), so devices that lose power often may need this; the
+    /// resetCount/restartCount/clock rollback checks still run. Off by default: safe must be set.
+    /// </summary>
+    [Id(11)] public bool AllowUnsafeClock { get; init; }
 }

@@ -22,6 +22,10 @@ public interface IEdgeNodeGrain : IGrainWithStringKey
 
     // Operator side.
 
+    /// <summary>
+    /// Creates or updates the declaration. An invalid one changes nothing and is answered with the current status and
+    /// reason code <c>declaration-invalid</c> (detail names the problem).
+    /// </summary>
     Task<EdgeNodeStatus> DeclareAsync(NodeDeclaration declaration);
 
     Task<EdgeNodeStatus> GetStatusAsync();

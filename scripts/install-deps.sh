@@ -3,7 +3,7 @@
 # everything is already there). Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(swtpm swtpm-tools tpm2-tools openssl)
+packages=(swtpm swtpm-tools tpm2-tools openssl redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.Interfaces;
+using StackExchange.Redis;
+
+namespace OrleansAttest.Grains.Audit;
+
+/// <summary>
+/// Audit streams as Redis lists (one per node, newest at the head): LPUSH then LTRIM in one MULTI/EXEC, so the
+/// list never grows past the bound even when many silos append. Uses the multiplexer the silo registers for its
+/// Redis-protocol store (embedded Garnet or an external Redis/Valkey/Garnet).
+/// </summary>
+public sealed class RedisAuditLog(IConnectionMultiplexer redis, IOptions<AuditOptions> options) : IAuditLog
+{
+    public async Task AppendAsync(string nodeName, AuditEntry entry)
+    {
+        var key = Key(nodeName);
+        var max = Math.Max(1, options.Value.MaxEntriesPerNode);
+        var transaction = redis.GetDatabase().CreateTransaction();
+        _ = transaction.ListLeftPushAsync(key, AuditEntryJson.Serialize(entry));
+        _ = transaction.ListTrimAsync(key, 0, max - 1);
+        if (!await transaction.ExecuteAsync())
+            throw new RedisException($"the audit append for node '{nodeName}' was not executed");
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string nodeName, int max)
+    {
+        if (max <= 0)
+            return [];
+        var values = await redis.GetDatabase().ListRangeAsync(Key(nodeName), 0, max - 1);
+        var entries = new List<AuditEntry>(values.Length);
+        foreach (var value in values)
+            if (AuditEntryJson.TryDeserialize(value) is { } entry)
+                entries.Add(entry);
+        return entries;
+    }
+
+    private RedisKey Key(string nodeName) => options.Value.KeyPrefix + nodeName;
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.Admission;
+using OrleansAttest.Grains.Audit;
+using OrleansAttest.Grains.Lifecycle;
+using OrleansAttest.Grains.Policies;
+using OrleansAttest.Grains.Polling;
+using OrleansAttest.Grains.Observability;
+using OrleansAttest.Grains.Verification;
+
+namespace OrleansAttest.Grains.Hosting;
+
+/// <summary>Registers what the node and policy grains need on a silo.</summary>
+public static class AttestationGrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Options (sections OrleansAttest:Admission, :Polling, :Policies, :Audit bound from <paramref name="configuration"/>
+    /// when given), the policy cache, admission, the quote judge with the static PCR evaluator, metrics and the default
+    /// lifecycle actions (log, notify-agent). An audit log must be added too: <see cref="AddRedisAuditLog"/> or
+    /// <see cref="AddInMemoryAuditLog"/>. More evaluators and lifecycle actions are added with
+    /// <c>services.AddSingleton&lt;IAttestationPolicyEvaluator, T&gt;()</c> / <c>AddSingleton&lt;INodeLifecycleActions, T&gt;()</c>.
+    /// </summary>
+    public static IServiceCollection AddAttestationGrains(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var admission = services.AddOptions<AdmissionOptions>();
+        var polling = services.AddOptions<PollingOptions>();
+        var policies = services.AddOptions<PolicyCacheOptions>();
+        var audit = services.AddOptions<AuditOptions>();
+        if (configuration is not null)
+        {
+            admission.Bind(configuration.GetSection(AdmissionOptions.Section));
+            polling.Bind(configuration.GetSection(PollingOptions.Section));
+            policies.Bind(configuration.GetSection(PolicyCacheOptions.Section));
+            audit.Bind(configuration.GetSection(AuditOptions.Section));
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<IPolicySource, CachingPolicySource>();
+        services.TryAddSingleton<EkTrust>();
+        services.TryAddSingleton<AdmissionCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttestationPolicyEvaluator, StaticPcrValuesEvaluator>());
+        services.TryAddSingleton<PolicyEvaluation>();
+        services.TryAddSingleton(sp => new QuoteJudge(sp.GetRequiredService<PolicyEvaluation>(),
+            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes));
+        services.TryAddSingleton<NodePhaseTracker>();
+        services.TryAddSingleton<AttestationMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, NotifyAgentLifecycleActions>());
+        return services;
+    }
+
+    /// <summary>Audit streams in the Redis-protocol store; needs an <c>IConnectionMultiplexer</c> registered by the host.</summary>
+    public static IServiceCollection AddRedisAuditLog(this IServiceCollection services)
+    {
+        services.RemoveAll<IAuditLog>();
+        services.AddSingleton<IAuditLog, RedisAuditLog>();
+        return services;
+    }
+
+    /// <summary>Audit streams in process memory (tests, throwaway single-process runs): lost on restart.</summary>
+    public static IServiceCollection AddInMemoryAuditLog(this IServiceCollection services)
+    {
+        services.RemoveAll<IAuditLog>();
+        services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        return services;
+    }
+}

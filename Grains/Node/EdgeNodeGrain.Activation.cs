@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Tpm.Credentials;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.Node;
+
+public sealed partial class EdgeNodeGrain
+{
+    /// <summary>
+    /// Activation (DESIGN.md step 4): only a valid proof for the pending challenge binds the channel and the AK.
+    /// Then the first quote is requested at once. A wrong or late proof uses the challenge up.
+    /// </summary>
+    public Task<OperationResult> ActivateAsync(ActivationProof proof, IAgentChannel channel) =>
+        GuardedAsync("activation", () => ActivateCoreAsync(proof, channel), detail => OperationResult.Refused(InternalErrorReason, detail));
+
+    private async Task<OperationResult> ActivateCoreAsync(ActivationProof proof, IAgentChannel channel)
+    {
+        if (RefusalForPhase() is { } phaseRefusal)
+            return await RefuseActivationAsync(phaseRefusal.Code, phaseRefusal.Detail, clearChallenge: false);
+        if (proof is null || channel is null)
+            return await RefuseActivationAsync(NodeReasons.MalformedActivation, "an activation needs a proof and the agent's channel", clearChallenge: false);
+        if (State.Challenge is not { } pending || pending.SessionId != proof.SessionId)
+            return await RefuseActivationAsync(NodeReasons.NoChallenge,
+                $"no challenge with session {proof.SessionId} is pending for node '{NodeName}'; say hello first", clearChallenge: false);
+        var now = Now;
+        if (now > pending.ExpiresAt)
+            return await RefuseActivationAsync(NodeReasons.ChallengeExpired,
+                $"challenge {pending.SessionId} expired at {pending.ExpiresAt:u} (now {now:u}); say hello again", clearChallenge: true);
+        if (proof.Proof is not { Length: 32 } || !CryptographicOperations.FixedTimeEquals(proof.Proof, pending.ExpectedProof))
+            return await RefuseActivationAsync(NodeReasons.ProofInvalid,
+                $"the proof for challenge {pending.SessionId} is not HMAC-SHA256(secret, session id ‖ node name): this AK was not shown to live in the EK's TPM", clearChallenge: true);
+        if (pending.UndeclaredPolicyName is not null && State.Declaration is not null)
+            return await RefuseActivationAsync(NodeReasons.NoChallenge,
+                $"node '{NodeName}' was declared after challenge {pending.SessionId} was issued; say hello again so the declaration is checked", clearChallenge: true);
+
+        var ek = TpmPublic.Parse(pending.EkPublic);
+        var sameEk = State.EkPublic is { } oldEk && oldEk.AsSpan().SequenceEqual(pending.EkPublic);
+        var sameAk = sameEk && State.AkPublic is { } oldAk && oldAk.AsSpan().SequenceEqual(pending.AkPublic);
+        // A reconnect that proves the same AK keeps an attested node attested; a new AK has not been quoted yet.
+        var keepPhase = sameAk && State.Phase is NodePhase.Attested or NodePhase.Enrolled;
+        var to = keepPhase ? State.Phase : NodePhase.Activated;
+        var detail = $"AK {Convert.ToHexStringLower(TpmPublic.Parse(pending.AkPublic).ComputeName())} proven by ActivateCredential (session {pending.SessionId})";
+        var previousChannel = Channel;
+
+        RetireOutstanding();
+        await TransitionAsync(to, null, keepPhase ? State.Detail : detail, "activated", policy: null, mutate: s =>
+        {
+            if (pending.UndeclaredPolicyName is { } policyName)
+            {
+                s.Declaration = new NodeDeclaration(NodeName, policyName, EkPublicSha256: EkPublicHash.Compute(ek));
+                s.AdmittedByEkCa = true;
+            }
+            if (!sameEk)
+                s.Baseline = null;
+            s.EkPublic = pending.EkPublic;
+            s.AkPublic = pending.AkPublic;
+            s.ChannelId = channel.GetGrainId().ToString();
+            s.TpmManufacturer = pending.TpmManufacturer ?? s.TpmManufacturer;
+            s.ActivatedAt = now;
+            if (!keepPhase)
+                s.EnrollmentStartedAt = pending.HelloAt;
+            s.Challenge = null;
+        });
+        _channel = channel;
+        _consecutiveTimeouts = 0;
+        if (previousChannel is not null && !SameChannel(previousChannel, channel))
+            logger.LogInformation("Node {Node}: a newly proven agent connection replaces the previous one", NodeName);
+
+        await EnsureWatchdogAsync();
+        await PollNowAsync();
+        return OperationResult.Ok($"{detail}; first quote requested");
+    }
+
+    /// <summary>The Gateway lost a connection: unbind it if it is still the bound one (a newer binding stays).</summary>
+    public Task AgentDisconnectedAsync(IAgentChannel channel) =>
+        GuardedAsync<object?>("agent-disconnected", async () =>
+        {
+            if (channel is null || State.ChannelId is null || State.ChannelId != channel.GetGrainId().ToString())
+                return null;
+            State.ChannelId = null;
+            await state.WriteStateAsync();
+            _channel = null;
+            RetireOutstanding();
+            await AuditAsync("agent-disconnected", null, NodeReasons.AgentDisconnected, "the agent's connection closed; the node is polled again when it reconnects");
+            // Keep watching the unreachable deadline: a node whose agent never comes back must not silently stay attested.
+            if (IsPolled(State.Phase))
+                ScheduleTick(TimeSpan.Zero);
+            return null;
+        }, _ => null);
+
+    private async Task<OperationResult> RefuseActivationAsync(string reasonCode, string detail, bool clearChallenge)
+    {
+        if (clearChallenge && State.Challenge is not null)
+        {
+            State.Challenge = null;
+            await state.WriteStateAsync();
+        }
+        if (State.Declaration is not null)
+            await AuditAsync("activation-refused", null, reasonCode, detail);
+        return Refuse("activation", reasonCode, detail);
+    }
+
+    private static bool SameChannel(IAgentChannel a, IAgentChannel b) => a.GetGrainId() == b.GetGrainId();
+}

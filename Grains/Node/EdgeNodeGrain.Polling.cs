@@ -1,0 +1,265 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Polling;
+
+namespace OrleansAttest.Grains.Node;
+
+public sealed partial class EdgeNodeGrain
+{
+    /// <summary>Name of the per-node reminder that brings a polled node back after its silo died.</summary>
+    public const string WatchdogReminder = "watchdog";
+
+    private IGrainTimer? _timer;
+    private DateTimeOffset? _nextTick;
+    private OutstandingRequest? _outstanding;
+    private readonly RecentRequests _recent = new();
+    private int _consecutiveTimeouts;
+    private DateTimeOffset _watchSince;
+    private IAgentChannel? _channel;
+
+    /// <summary>The bound agent, resolved from its persisted GrainId (an observer reference survives reactivation).</summary>
+    private IAgentChannel? Channel
+    {
+        get
+        {
+            if (State.ChannelId is not { } id)
+                return null;
+            if (_channel is not null && _channel.GetGrainId().ToString() == id)
+                return _channel;
+            try
+            {
+                _channel = GrainFactory.GetGrain<IAgentChannel>(GrainId.Parse(id));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Node {Node}: the stored agent channel {Channel} cannot be resolved", NodeName, id);
+                _channel = null;
+            }
+            return _channel;
+        }
+    }
+
+    /// <summary>Phases whose node is polled (Failed only under autoRecover, which the tick checks against the policy).</summary>
+    private static bool IsPolled(NodePhase phase) =>
+        phase is NodePhase.Activated or NodePhase.Attested or NodePhase.Enrolled or NodePhase.Unreachable or NodePhase.Failed;
+
+    /// <summary>Phases from which a node becomes Unreachable when no valid quote arrives in time.</summary>
+    private static bool CanBecomeUnreachable(NodePhase phase) =>
+        phase is NodePhase.Activated or NodePhase.Attested or NodePhase.Enrolled;
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        GuardedAsync<object?>("watchdog", async () =>
+        {
+            if (!IsPolled(State.Phase))
+                await RemoveWatchdogAsync();
+            else if (_nextTick is null)
+                ScheduleTick(TimeSpan.Zero);
+            return null;
+        }, _ => null);
+
+    private async Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        _nextTick = null;
+        try
+        {
+            await TickAsync();
+        }
+        catch (Exception e)
+        {
+            // Only a storage write can fail here (lookups, audit and actions catch their own faults), so the in-memory
+            // state may be ahead of storage: drop this activation. The watchdog reminder (or the next call) brings the
+            // node back from what was stored, so it never silently stops being polled.
+            logger.LogError(e, "Node {Node}: poll tick failed; the activation will reload its stored state", NodeName);
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task TickAsync()
+    {
+        if (!IsPolled(State.Phase))
+        {
+            RetireOutstanding();
+            await RemoveWatchdogAsync();
+            return;
+        }
+        var policyName = PolicyName ?? "";
+        var lookup = await policies.GetAsync(policyName);
+        if (lookup.Unavailable)
+        {
+            // A policy grain on a dying silo is not the node's fault: wait, do not judge.
+            _consecutiveTimeouts++;
+            ScheduleTick(RetryDelay(TimeSpan.FromMinutes(1)));
+            return;
+        }
+        if (lookup.Policy is not { } policy)
+        {
+            RetireOutstanding();
+            if (State.Phase != NodePhase.Failed)
+                await TransitionAsync(NodePhase.Failed, NodeReasons.PolicyNotFound,
+                    $"policy '{policyName}' of node '{NodeName}' does not exist, so its quotes cannot be judged", "policy-missing", passed: null);
+            await RemoveWatchdogAsync();
+            return;
+        }
+        if (State.Phase == NodePhase.Failed && !policy.AutoRecover)
+        {
+            RetireOutstanding();
+            await RemoveWatchdogAsync();
+            return;
+        }
+        await EnsureWatchdogAsync();
+
+        var now = Now;
+        if (_outstanding is { } outstanding)
+        {
+            if (now < outstanding.ExpiresAt)
+            {
+                ScheduleTick(outstanding.ExpiresAt - now, policy);
+                return;
+            }
+            RetireOutstanding();
+            _consecutiveTimeouts++;
+            logger.LogInformation("Node {Node}: quote request {Request} timed out after {Timeout} ({Count} in a row)",
+                NodeName, outstanding.RequestId, policy.ResponseTimeout, _consecutiveTimeouts);
+            await CheckUnreachableAsync(policy, now);
+            ScheduleTick(RetryDelay(policy.QuoteInterval), policy);
+            return;
+        }
+        await CheckUnreachableAsync(policy, now);
+        await IssueRequestAsync(policy);
+    }
+
+    /// <summary>Requests a quote now (after activation or reset) instead of waiting for a tick.</summary>
+    private async Task PollNowAsync()
+    {
+        RetireOutstanding();
+        var lookup = await policies.GetAsync(PolicyName ?? "");
+        if (lookup.Policy is { } policy)
+            await IssueRequestAsync(policy);
+        else
+            ScheduleTick(TimeSpan.Zero); // the tick sorts out a missing or unreadable policy
+    }
+
+    private async Task IssueRequestAsync(AttestationPolicy policy)
+    {
+        var channel = Channel;
+        if (channel is null)
+        {
+            // Nobody to ask; keep the unreachable deadline watched.
+            ScheduleTick(policy.QuoteInterval, policy);
+            return;
+        }
+        var now = Now;
+        var request = new OutstandingRequest(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), policy.PcrSelection, now, now + policy.ResponseTimeout);
+        _outstanding = request;
+        try
+        {
+            await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, 0, request.ExpiresAt));
+        }
+        catch (Exception e)
+        {
+            // One-way: this fails only when the message cannot be sent; the timeout and retry handle it like silence.
+            logger.LogWarning(e, "Node {Node}: quote request {Request} could not be sent", NodeName, request.RequestId);
+        }
+        ScheduleTick(policy.ResponseTimeout);
+    }
+
+    private async Task CheckUnreachableAsync(AttestationPolicy policy, DateTimeOffset now)
+    {
+        if (!CanBecomeUnreachable(State.Phase))
+            return;
+        var since = UnreachableSince();
+        if (now < since + policy.UnreachableAfter)
+            return;
+        await TransitionAsync(NodePhase.Unreachable, NodeReasons.Unreachable,
+            $"no valid quote since {since:u} (unreachableAfter {policy.UnreachableAfter}); {(State.ChannelId is null ? "no agent is connected" : $"{_consecutiveTimeouts} requests in a row went unanswered")}",
+            "unreachable", passed: null, policy);
+    }
+
+    /// <summary>
+    /// Start of the unreachable clock: the last valid quote, the activation or reset, or this grain's own activation,
+    /// whichever is latest — the verifier's own downtime (a cluster restart) is not held against the node.
+    /// </summary>
+    private DateTimeOffset UnreachableSince()
+    {
+        var since = _watchSince;
+        if (State.LastValidQuote is { } seen && seen > since)
+            since = seen;
+        if (State.ActivatedAt is { } activated && activated > since)
+            since = activated;
+        return since;
+    }
+
+    /// <summary>Arms the timer; when the node could become unreachable, never later than its deadline.</summary>
+    private void ScheduleTick(TimeSpan delay, AttestationPolicy? policy = null)
+    {
+        var now = Now;
+        if (policy is not null && CanBecomeUnreachable(State.Phase))
+        {
+            var untilDeadline = UnreachableSince() + policy.UnreachableAfter - now;
+            if (untilDeadline < delay)
+                delay = untilDeadline;
+        }
+        if (delay < TimeSpan.Zero)
+            delay = TimeSpan.Zero;
+        _nextTick = now + delay;
+        _timer?.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopPolling()
+    {
+        RetireOutstanding();
+        _nextTick = null;
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private TimeSpan RetryDelay(TimeSpan cap) =>
+        PollSchedule.Retry(_consecutiveTimeouts, pollingOptions.Value.RetryInitialDelay, cap, pollingOptions.Value.Jitter, Random.Shared.NextDouble());
+
+    private TimeSpan NextPollDelay(AttestationPolicy policy) =>
+        PollSchedule.NextPoll(policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble());
+
+    /// <summary>Forgets the outstanding request; its id stays known so a late answer is told apart as stale.</summary>
+    private void RetireOutstanding()
+    {
+        if (_outstanding is { } outstanding)
+            _recent.Add(outstanding.RequestId);
+        _outstanding = null;
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        var period = pollingOptions.Value.WatchdogPeriod;
+        if (State.WatchdogPeriod == period)
+            return;
+        try
+        {
+            await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Node {Node}: the watchdog reminder could not be registered; trying again on the next poll", NodeName);
+            return;
+        }
+        State.WatchdogPeriod = period;
+        await state.WriteStateAsync();
+    }
+
+    private async Task RemoveWatchdogAsync()
+    {
+        if (State.WatchdogPeriod is null)
+            return;
+        try
+        {
+            if (await this.GetReminder(WatchdogReminder) is { } reminder)
+                await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Node {Node}: the watchdog reminder could not be removed; it will find nothing to do", NodeName);
+            return;
+        }
+        State.WatchdogPeriod = null;
+        await state.WriteStateAsync();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Observability;
+using OrleansAttest.Grains.Verification;
+
+namespace OrleansAttest.Grains.Node;
+
+public sealed partial class EdgeNodeGrain
+{
+    /// <summary>
+    /// A quote answer. First it must answer the one outstanding request (known id, unused nonce, not expired);
+    /// otherwise it is refused without a verdict or phase change — a late duplicate is not an attack on the node's
+    /// trust state — but logged, counted and audited. Then the verdict (<see cref="QuoteJudge"/>).
+    /// </summary>
+    public Task<OperationResult> SubmitQuoteAsync(QuoteResponse response) =>
+        GuardedAsync("quote", () => SubmitQuoteCoreAsync(response), detail => OperationResult.Refused(InternalErrorReason, detail));
+
+    private async Task<OperationResult> SubmitQuoteCoreAsync(QuoteResponse response)
+    {
+        if (response is null)
+            return await RefuseResponseAsync(NodeReasons.UnknownRequest, "an empty quote response answers no request");
+        var now = Now;
+        if (_outstanding is not { } request || request.RequestId != response.RequestId)
+        {
+            return _recent.Contains(response.RequestId)
+                ? await RefuseResponseAsync(NodeReasons.StaleResponse,
+                    $"request {response.RequestId} was already answered, timed out or superseded; its nonce is used up")
+                : await RefuseResponseAsync(NodeReasons.UnknownRequest,
+                    $"request {response.RequestId} is not the outstanding request of node '{NodeName}'{(_outstanding is null ? " (none is outstanding)" : "")}");
+        }
+        // Single use: whatever happens below, this nonce is spent.
+        RetireOutstanding();
+        if (now > request.ExpiresAt)
+        {
+            _consecutiveTimeouts++;
+            var refusal = await RefuseResponseAsync(NodeReasons.NonceExpired,
+                $"request {request.RequestId} expired at {request.ExpiresAt:u} and was answered at {now:u}; a new request follows");
+            ScheduleTick(TimeSpan.Zero);
+            return refusal;
+        }
+
+        var lookup = await policies.GetAsync(PolicyName ?? "");
+        if (lookup.Policy is not { } policy)
+        {
+            // Without a policy there is nothing to judge against; the tick decides between waiting and failing.
+            ScheduleTick(TimeSpan.Zero);
+            return Refuse("quote", lookup.Unavailable ? NodeReasons.PolicyUnavailable : NodeReasons.PolicyNotFound,
+                lookup.Error ?? $"policy '{PolicyName}' of node '{NodeName}' does not exist");
+        }
+
+        using var activity = AttestationMetrics.ActivitySource.StartActivity("attestation.verdict");
+        activity?.SetTag("orleansattest.node", NodeName);
+        QuoteVerdictResult verdict;
+        if (State.AkPublic is not { } ak || State.EkPublic is not { } ek)
+            verdict = QuoteVerdictResult.Fail(NodeReasons.VerificationError, $"node '{NodeName}' has no activated AK to verify the quote with");
+        else
+            verdict = judge.Judge(new QuoteJudgement(NodeName, ek, ak, request.Nonce, request.PcrSelection, response, policy, State.Baseline));
+        activity?.SetTag("orleansattest.result", verdict.Passed ? "pass" : "fail");
+        activity?.SetTag("orleansattest.reason", verdict.ReasonCode ?? "ok");
+        if (!verdict.Passed)
+            activity?.SetStatus(ActivityStatusCode.Error, verdict.ReasonCode);
+        metrics.RecordVerdict(verdict.Passed, verdict.ReasonCode, now - request.IssuedAt);
+        return verdict.Passed ? await PassAsync(verdict, policy, now) : await FailAsync(verdict, policy, now);
+    }
+
+    private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now)
+    {
+        var from = State.Phase;
+        var to = from is NodePhase.Attested or NodePhase.Enrolled ? from : NodePhase.Attested;
+        if (from == NodePhase.Activated && State.EnrollmentStartedAt is { } started)
+            metrics.RecordEnrollment(now - started);
+        _consecutiveTimeouts = 0;
+        await TransitionAsync(to, null, verdict.Detail, "verdict", passed: true, policy, s =>
+        {
+            s.LastAttestation = new AttestationRecord(now, true, null, verdict.Detail);
+            s.Attestations++;
+            s.Baseline = verdict.Baseline;
+            s.LastValidQuote = now;
+            s.EnrollmentStartedAt = null;
+        });
+        logger.LogDebug("Node {Node}: quote passed", NodeName);
+        ScheduleTick(NextPollDelay(policy), policy);
+        return OperationResult.Ok(verdict.Detail);
+    }
+
+    private async Task<OperationResult> FailAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now)
+    {
+        var code = verdict.ReasonCode ?? NodeReasons.VerificationError;
+        await TransitionAsync(NodePhase.Failed, code, verdict.Detail, "verdict", passed: false, policy, s =>
+        {
+            s.LastAttestation = new AttestationRecord(now, false, code, verdict.Detail);
+            s.Failures++;
+        });
+        logger.LogWarning("Node {Node}: quote failed ({Reason}): {Detail}", NodeName, code, verdict.Detail);
+        if (policy.AutoRecover)
+            ScheduleTick(NextPollDelay(policy), policy);
+        else
+        {
+            StopPolling();
+            await RemoveWatchdogAsync();
+        }
+        return OperationResult.Refused(code, verdict.Detail);
+    }
+
+    private async Task<OperationResult> RefuseResponseAsync(string reasonCode, string detail)
+    {
+        metrics.RecordStaleResponse(reasonCode);
+        if (State.Declaration is not null)
+            await AuditAsync("response-refused", null, reasonCode, detail);
+        return Refuse("quote", reasonCode, detail);
+    }
+}

@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.Admission;
+using OrleansAttest.Grains.Audit;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Lifecycle;
+using OrleansAttest.Grains.Policies;
+using OrleansAttest.Grains.Polling;
+using OrleansAttest.Grains.Observability;
+using OrleansAttest.Grains.Verification;
+using OrleansAttest.Tpm.Credentials;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.Node;
+
+/// <summary>
+/// One edge device (key: node name): admission, activation, polling, verdicts, operator actions — split into partial
+/// files by concept. Non-reentrant, and its timer does not interleave, so every call and tick runs alone.
+/// Rules kept everywhere: state is written before anything is acted on (agent call, failure actions); a refusal
+/// carries a reason code and a sentence; no exception leaves a grain call (an unexpected one refuses and reloads).
+/// </summary>
+public sealed partial class EdgeNodeGrain(
+    [PersistentState("node", StorageNames.State)] IPersistentState<EdgeNodeState> state,
+    AdmissionCheck admission,
+    IOptions<AdmissionOptions> admissionOptions,
+    IOptions<PollingOptions> pollingOptions,
+    IPolicySource policies,
+    QuoteJudge judge,
+    IAuditLog audit,
+    IEnumerable<INodeLifecycleActions> lifecycleActions,
+    AttestationMetrics metrics,
+    NodePhaseTracker phaseTracker,
+    TimeProvider time,
+    ILogger<EdgeNodeGrain> logger) : Grain, IEdgeNodeGrain, IRemindable
+{
+    public const string InternalErrorReason = "internal-error";
+
+    private readonly INodeLifecycleActions[] _actions = lifecycleActions.ToArray();
+
+    private EdgeNodeState State => state.State;
+
+    private string NodeName => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private string? PolicyName => State.Declaration?.PolicyName;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _watchSince = Now;
+        phaseTracker.Set(NodeName, State.Phase);
+        _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = false,
+            KeepAlive = true,
+        });
+        // Resume at once after a silo loss or cluster restart: the bound channel is in state, so polling needs nobody's help.
+        if (IsPolled(State.Phase))
+            ScheduleTick(TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        phaseTracker.Remove(NodeName);
+        _timer?.Dispose();
+        _timer = null;
+        return Task.CompletedTask;
+    }
+
+    public Task<EdgeNodeStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
+
+    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int max = 100)
+    {
+        try
+        {
+            return await audit.ReadAsync(NodeName, Math.Clamp(max, 1, 1000));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Node {Node}: the audit stream could not be read", NodeName);
+            return [new AuditEntry(Now, "audit-unavailable", State.Phase, null, InternalErrorReason, $"the audit stream could not be read: {e.Message}")];
+        }
+    }
+
+    private EdgeNodeStatus BuildStatus()
+    {
+        var s = State;
+        string? akName = null, ekHash = null;
+        if (s.AkPublic is { } ak)
+            akName = TryDescribe(() => Convert.ToHexStringLower(TpmPublic.Parse(ak).ComputeName()));
+        if (s.EkPublic is { } ek)
+            ekHash = TryDescribe(() => EkPublicHash.Compute(TpmPublic.Parse(ek)));
+        return new EdgeNodeStatus(NodeName, s.Phase, s.ReasonCode, s.Detail, PolicyName,
+            s.Declaration is not null && !s.AdmittedByEkCa, akName, ekHash, s.LastAttestation, s.Attestations, s.Failures,
+            s.Baseline?.ResetCount, s.Baseline?.RestartCount, s.Baseline?.FirmwareVersion, s.ChannelId is not null,
+            s.LastValidQuote, _nextTick, s.TpmManufacturer, s.PhaseSince);
+    }
+
+    private static string? TryDescribe(Func<string> describe)
+    {
+        try
+        {
+            return describe();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Persists a phase change, then audits it and runs the lifecycle actions — in that order, so a crash after
+    /// the write never forgets the change and actions never run for a change that was not stored.
+    /// </summary>
+    private async Task TransitionAsync(NodePhase to, string? reasonCode, string detail, string auditKind, bool? passed = null,
+        AttestationPolicy? policy = null, Action<EdgeNodeState>? mutate = null)
+    {
+        var from = State.Phase;
+        var now = Now;
+        // The agent and policy of the node when the change happened (a delete or suspension clears them in the same write).
+        var channel = Channel;
+        var policyName = PolicyName;
+        State.Phase = to;
+        State.ReasonCode = reasonCode;
+        State.Detail = detail;
+        if (from != to)
+            State.PhaseSince = now;
+        mutate?.Invoke(State);
+        await state.WriteStateAsync();
+        phaseTracker.Set(NodeName, to);
+        await AuditAsync(auditKind, passed, reasonCode, detail);
+        if (from != to)
+            await RunLifecycleActionsAsync(new NodeTransition(NodeName, from, to, reasonCode, detail, now, policyName,
+                policy?.FailureActions ?? [], channel));
+    }
+
+    private async Task AuditAsync(string kind, bool? passed, string? reasonCode, string detail)
+    {
+        try
+        {
+            await audit.AppendAsync(NodeName, new AuditEntry(Now, kind, State.Phase, passed, reasonCode, detail));
+        }
+        catch (Exception e)
+        {
+            // The verdict is already in grain state; a lost audit line is logged rather than failing the node.
+            logger.LogError(e, "Node {Node}: audit entry {Kind} ({Reason}) could not be written", NodeName, kind, reasonCode ?? "ok");
+        }
+    }
+
+    private async Task RunLifecycleActionsAsync(NodeTransition transition)
+    {
+        foreach (var action in _actions)
+        {
+            try
+            {
+                await action.OnPhaseChangedAsync(transition);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Node {Node}: lifecycle action {Action} failed for {From} -> {To}",
+                    NodeName, action.GetType().Name, transition.From, transition.To);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a grain call so that nothing escapes it: an unexpected exception (storage down, a bug) is logged and
+    /// answered with <paramref name="onError"/>, and the activation is dropped so the next call reloads the
+    /// stored state instead of trusting an in-memory state that may not have been written.
+    /// </summary>
+    private async Task<T> GuardedAsync<T>(string operation, Func<Task<T>> body, Func<string, T> onError)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Node {Node}: {Operation} failed unexpectedly; the activation will reload its stored state", NodeName, operation);
+            DeactivateOnIdle();
+            return onError($"{operation} could not complete ({e.GetType().Name}: {e.Message}); nothing was changed, try again");
+        }
+    }
+
+    private OperationResult Refuse(string operation, string reasonCode, string detail)
+    {
+        metrics.RecordRefusal(operation, reasonCode);
+        logger.LogInformation("Node {Node}: {Operation} refused ({Reason}): {Detail}", NodeName, operation, reasonCode, detail);
+        return OperationResult.Refused(reasonCode, detail);
+    }
+
+    /// <summary>Hello and activation are refused for these phases and for suspended or deleted declarations.</summary>
+    private (string Code, string Detail)? RefusalForPhase()
+    {
+        return State.Phase switch
+        {
+            NodePhase.Deleted => (NodeReasons.NodeDeleted, $"node '{NodeName}' was deleted; declare it again first"),
+            NodePhase.Failed => (NodeReasons.NodeFailed, $"node '{NodeName}' failed ({State.ReasonCode}: {State.Detail}); an operator must reset it first"),
+            NodePhase.Revoked => (NodeReasons.NodeRevoked, $"node '{NodeName}' was revoked ({State.Detail}); an operator must reset it first"),
+            _ when State.Declaration?.Suspend == true => (NodeReasons.NodeSuspended, $"node '{NodeName}' is suspended by its declaration"),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Verification;
+
+namespace OrleansAttest.Grains.Node;
+
+/// <summary>
+/// What a node grain persists: a few hundred bytes to a few KB, fixed-size by design (no list grows here; verdict
+/// history lives in the bounded audit stream). Public setters and [Id]s so any grain storage serializer round-trips it.
+/// </summary>
+[GenerateSerializer, Alias("OrleansAttest.EdgeNodeState")]
+public sealed class EdgeNodeState
+{
+    [Id(0)] public NodeDeclaration? Declaration { get; set; }
+    [Id(1)] public NodePhase Phase { get; set; } = NodePhase.Pending;
+    [Id(2)] public DateTimeOffset PhaseSince { get; set; }
+    [Id(3)] public string? ReasonCode { get; set; }
+    [Id(4)] public string Detail { get; set; } = "";
+    /// <summary>Marshalled TPMT_PUBLIC of the activated EK and AK (null before the first activation).</summary>
+    [Id(5)] public byte[]? EkPublic { get; set; }
+    [Id(6)] public byte[]? AkPublic { get; set; }
+    [Id(7)] public PendingChallenge? Challenge { get; set; }
+    /// <summary>GrainId of the bound agent channel (an observer reference), so a reactivated grain can poll at once.</summary>
+    [Id(8)] public string? ChannelId { get; set; }
+    [Id(9)] public AttestationRecord? LastAttestation { get; set; }
+    [Id(10)] public long Attestations { get; set; }
+    [Id(11)] public long Failures { get; set; }
+    [Id(12)] public ClockBaseline? Baseline { get; set; }
+    /// <summary>Time of the last passing quote.</summary>
+    [Id(13)] public DateTimeOffset? LastValidQuote { get; set; }
+    [Id(14)] public DateTimeOffset? ActivatedAt { get; set; }
+    /// <summary>When the hello that led to the current activation was accepted (for enrollment latency); cleared at the first pass.</summary>
+    [Id(15)] public DateTimeOffset? EnrollmentStartedAt { get; set; }
+    [Id(16)] public string? TpmManufacturer { get; set; }
+    /// <summary>Period of the registered watchdog reminder, or null when none is registered.</summary>
+    [Id(17)] public TimeSpan? WatchdogPeriod { get; set; }
+    /// <summary>True when the node was admitted without an operator's declaration (its EK then pinned to its name).</summary>
+    [Id(18)] public bool AdmittedByEkCa { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace OrleansAttest.Grains.Node;
+
+/// <summary>
+/// The one quote request a node is waiting for. Kept in memory only: a nonce means something only to the
+/// activation that issued it, and a reactivated node issues a fresh request at once, so nothing is lost and a
+/// late answer to a forgotten request is refused as unknown (without a verdict) instead of costing a state write per poll.
+/// </summary>
+public sealed record OutstandingRequest(
+    Guid RequestId,
+    byte[] Nonce,
+    string PcrSelection,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt);

@@ -1,0 +1,23 @@
+namespace OrleansAttest.Grains.Polling;
+
+/// <summary>Section <c>OrleansAttest:Polling</c>. Intervals and timeouts themselves come from each node's policy.</summary>
+public sealed class PollingOptions
+{
+    public const string Section = "OrleansAttest:Polling";
+
+    /// <summary>
+    /// Period of each polled node's watchdog reminder. The reminder only reactivates a node whose silo died (its
+    /// timer does the polling), so it bounds how long a node can go unpolled after a silo loss. Orleans requires at
+    /// least its ReminderOptions.MinimumReminderPeriod (1 minute by default).
+    /// </summary>
+    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>First retry delay after a response timeout; doubles per consecutive timeout, capped at the quote interval.</summary>
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Fraction of the quote interval (and of retry delays) by which a poll is moved at random, so nodes spread out.</summary>
+    public double Jitter { get; set; } = 0.1;
+
+    /// <summary>Largest accepted quote response (message + signature + PCR values + event log), in bytes.</summary>
+    public int MaxEvidenceBytes { get; set; } = 4 * 1024 * 1024;
+}

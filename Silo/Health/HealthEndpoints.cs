@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace OrleansAttest.Silo.Health;
+
+public static class HealthEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>Registers the readiness tracker (a silo lifecycle participant) and its health check.</summary>
+    public static IServiceCollection AddOrleansAttestHealth(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SiloReadiness>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
+        services.AddHealthChecks().AddCheck<SiloReadinessHealthCheck>("silo", tags: [ReadyTag]);
+        return services;
+    }
+
+    /// <summary><c>/healthz</c>: the process answers (no checks). <c>/readyz</c>: the silo is active. Neither calls a grain.</summary>
+    public static void MapOrleansAttestHealth(this IEndpointRouteBuilder endpoints, string host)
+    {
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).RequireHost(host);
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).RequireHost(host);
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using OrleansAttest.Silo.Storage;
+
+namespace OrleansAttest.Silo.Hosting;
+
+/// <summary>Everything the host reads from configuration before it builds the silo (storage decides which providers exist).</summary>
+public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Dashboard, StorageOptions Storage)
+{
+    /// <summary>Binds the three sections and validates them together. Throws <see cref="OptionsValidationException"/>
+    /// listing every problem, including values that cannot be converted (e.g. an unknown storage mode).</summary>
+    public static HostSettings Read(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var silo = Bind<SiloHostOptions>(configuration, SiloHostOptions.SectionName, errors);
+        var dashboard = Bind<DashboardHostOptions>(configuration, DashboardHostOptions.SectionName, errors);
+        var storage = Bind<StorageOptions>(configuration, StorageOptions.SectionName, errors);
+        var settings = new HostSettings(silo, dashboard, storage);
+        if (errors.Count == 0)
+            errors.AddRange(HostSettingsValidator.Errors(settings));
+        if (errors.Count > 0)
+            throw new OptionsValidationException("OrleansAttest", typeof(HostSettings), errors);
+        return settings;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> errors) where T : new()
+    {
+        var value = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(value);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add($"configuration-value-invalid: {e.Message}");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,48 @@
+using OrleansAttest.Silo.Storage;
+
+namespace OrleansAttest.Silo.Hosting;
+
+/// <summary>Checks the host's settings; each failure is "reason-code: sentence naming the key and the fix".</summary>
+public static class HostSettingsValidator
+{
+    public static IReadOnlyList<string> Errors(HostSettings settings)
+    {
+        var errors = new List<string>(StorageOptionsValidator.Errors(settings.Storage));
+        var silo = settings.Silo;
+        const string s = SiloHostOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(silo.ClusterId))
+            errors.Add($"silo-cluster-id-missing: {s}:ClusterId must not be empty.");
+        if (string.IsNullOrWhiteSpace(silo.ServiceId))
+            errors.Add($"silo-service-id-missing: {s}:ServiceId must not be empty.");
+        CheckPort(errors, $"{s}:SiloPort", silo.SiloPort);
+        CheckPort(errors, $"{s}:GatewayPort", silo.GatewayPort);
+        CheckPort(errors, $"{s}:HttpPort", silo.HttpPort);
+        if (silo.AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))
+            errors.Add($"silo-advertised-address-invalid: {s}:AdvertisedAddress '{address}' is not an IP address.");
+        if (silo.ShutdownTimeoutSeconds <= 0)
+            errors.Add($"silo-shutdown-timeout-invalid: {s}:ShutdownTimeoutSeconds is {silo.ShutdownTimeoutSeconds}; use a positive number of seconds.");
+
+        var dashboard = settings.Dashboard;
+        const string d = DashboardHostOptions.SectionName;
+        if (dashboard.Enabled)
+        {
+            CheckPort(errors, $"{d}:Port", dashboard.Port);
+            if (string.IsNullOrWhiteSpace(dashboard.Path) || !dashboard.Path.StartsWith('/'))
+                errors.Add($"dashboard-path-invalid: {d}:Path '{dashboard.Path}' must start with '/'.");
+            if (dashboard.Port == silo.SiloPort || dashboard.Port == silo.GatewayPort)
+                errors.Add($"dashboard-port-conflict: {d}:Port {dashboard.Port} is also the silo or gateway port.");
+        }
+        if (silo.HttpPort == silo.SiloPort || silo.HttpPort == silo.GatewayPort || silo.SiloPort == silo.GatewayPort)
+            errors.Add($"silo-port-conflict: {s}:SiloPort, GatewayPort and HttpPort must be three different ports.");
+        if (settings.Storage.Mode == StorageMode.Embedded && settings.Storage.GarnetPort is var garnet
+            && (garnet == silo.SiloPort || garnet == silo.GatewayPort || garnet == silo.HttpPort || (dashboard.Enabled && garnet == dashboard.Port)))
+            errors.Add($"storage-garnet-port-conflict: {StorageOptions.SectionName}:GarnetPort {garnet} is also used by the silo, its HTTP endpoints or the dashboard.");
+        return errors;
+    }
+
+    private static void CheckPort(List<string> errors, string key, int port)
+    {
+        if (port is < 1 or > 65535)
+            errors.Add($"port-invalid: {key} is {port}; use a TCP port between 1 and 65535.");
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using OrleansAttest.Grains.Hosting;
+using OrleansAttest.Silo.Health;
+using OrleansAttest.Silo.Observability;
+using OrleansAttest.Silo.Storage;
+
+namespace OrleansAttest.Silo.Hosting;
+
+/// <summary>
+/// The silo host: Orleans silo (storage per <see cref="StorageOptions"/>), health and Prometheus endpoints, Orleans
+/// Dashboard, graceful shutdown. It is an ASP.NET Core application, so later parts (the Gateway's agent endpoint and
+/// admin API) add their services to the same builder and map their endpoints on the same app.
+/// </summary>
+public static partial class SiloProgram
+{
+    public const int ExitOk = 0;
+    public const int ExitStartupFailed = 1;
+    public const int ExitInvalidConfiguration = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // appsettings.json ships beside the binary; the working directory is only where relative data paths resolve.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        HostSettings settings;
+        WebApplication app;
+        try
+        {
+            settings = HostSettings.Read(builder.Configuration);
+        }
+        catch (OptionsValidationException e)
+        {
+            using var loggerFactory = BootstrapLoggerFactory(builder.Configuration);
+            LogInvalidConfiguration(loggerFactory.CreateLogger(typeof(SiloProgram).FullName!), string.Join(" | ", e.Failures));
+            return ExitInvalidConfiguration;
+        }
+        try
+        {
+            app = Build(builder, settings);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            using var loggerFactory = BootstrapLoggerFactory(builder.Configuration);
+            LogFailed(loggerFactory.CreateLogger(typeof(SiloProgram).FullName!), e);
+            return ExitStartupFailed;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                LogStarting(app.Logger, settings.Silo.ClusterId, settings.Silo.ServiceId, settings.Storage.Mode,
+                    settings.Storage.EffectiveClustering, settings.Silo.HttpPort, settings.Dashboard.Enabled ? $":{settings.Dashboard.Port}{settings.Dashboard.Path}" : "off");
+                await app.RunAsync();
+                return ExitOk;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogFailed(app.Logger, e);
+                return ExitStartupFailed;
+            }
+        }
+    }
+
+    /// <summary>Before the host exists, log through a logger built from the same "Logging" configuration.</summary>
+    private static ILoggerFactory BootstrapLoggerFactory(IConfiguration configuration) =>
+        LoggerFactory.Create(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole(o => o.SingleLine = true));
+
+    /// <summary>Configures <paramref name="builder"/> with the silo, its storage, endpoints and dashboard, and builds the app.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder, HostSettings settings)
+    {
+        var silo = settings.Silo;
+        var dashboard = settings.Dashboard;
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(silo.ShutdownTimeoutSeconds));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(silo.HttpPort);
+            if (dashboard.Enabled && dashboard.Port != silo.HttpPort)
+                kestrel.ListenAnyIP(dashboard.Port);
+        });
+
+        builder.UseOrleans(siloBuilder =>
+        {
+            siloBuilder.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = silo.ClusterId;
+                o.ServiceId = silo.ServiceId;
+            });
+            siloBuilder.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = silo.SiloPort;
+                o.GatewayPort = silo.GatewayPort;
+                if (silo.AdvertisedAddress is { Length: > 0 } address)
+                    o.AdvertisedIPAddress = IPAddress.Parse(address);
+            });
+            siloBuilder.UseOrleansAttestStorage(settings.Storage);
+            // The node and policy grains' services; audit streams go to the same Redis-protocol store.
+            siloBuilder.Services.AddAttestationGrains(builder.Configuration);
+            siloBuilder.Services.AddRedisAuditLog();
+            if (dashboard.Enabled)
+                siloBuilder.AddDashboard();
+        });
+        builder.Services.AddOrleansAttestHealth();
+        builder.Services.AddOrleansAttestTelemetry();
+
+        var app = builder.Build();
+        var httpHost = $"*:{silo.HttpPort}";
+        app.MapOrleansAttestHealth(httpHost);
+        app.MapOrleansAttestMetrics(httpHost);
+        if (dashboard.Enabled)
+            app.MapOrleansDashboard(dashboard.Path).RequireHost($"*:{dashboard.Port}");
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The configuration is invalid; the silo does not start: {Errors}")]
+    private static partial void LogInvalidConfiguration(ILogger logger, string errors);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Starting silo: cluster {ClusterId}, service {ServiceId}, storage {StorageMode}, clustering {Clustering}, HTTP port {HttpPort}, dashboard {Dashboard}")]
+    private static partial void LogStarting(ILogger logger, string clusterId, string serviceId, StorageMode storageMode, ClusteringMode clustering, int httpPort, string dashboard);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The silo failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

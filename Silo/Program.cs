@@ -1,0 +1,3 @@
+using OrleansAttest.Silo.Hosting;
+
+return await SiloProgram.RunAsync(args);

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+using OrleansAttest.Silo.Storage;
+
+namespace OrleansAttest.Benchmarks.Grains.Hosting;
+
+/// <summary>What a benchmark silo runs: the product's storage options and grain services, plus benchmark timings.</summary>
+internal sealed record BenchSiloSettings
+{
+    public required string ClusterId { get; init; }
+    public required string ServiceId { get; init; }
+    public required StorageOptions Storage { get; init; }
+    public string Name { get; init; } = "bench-silo";
+    public int SiloPort { get; init; } = FreePort.Next();
+    public int GatewayPort { get; init; } = FreePort.Next();
+
+    /// <summary>OrleansAttest:Polling:WatchdogPeriod; the product default is one minute.</summary>
+    public TimeSpan WatchdogPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Membership timings of tests/Fixtures/Cluster (AttestClusterOptions.FastFailover): a dead silo is noticed in seconds.</summary>
+    public bool FastFailover { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+}

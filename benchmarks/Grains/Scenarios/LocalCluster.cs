@@ -1,0 +1,139 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansAttest.Benchmarks.Grains.Hosting;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Observability;
+using OrleansAttest.Silo.Storage;
+using StackExchange.Redis;
+
+namespace OrleansAttest.Benchmarks.Grains.Scenarios;
+
+/// <summary>
+/// One silo in this process, on the embedded Garnet (the product default: Garnet inside the silo, data in a temp
+/// directory) or on a Debian redis-server in its own process (so the silo's memory is measured without the store's).
+/// The simulated agents talk to it through its own grain factory, as in-process observers.
+/// </summary>
+internal sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly ScratchDirectory _scratch;
+    private readonly IHost _host;
+
+    private LocalCluster(ScratchDirectory scratch, IHost host, RedisServerProcess? redis, StorageOptions storage)
+    {
+        _scratch = scratch;
+        _host = host;
+        Redis = redis;
+        Storage = storage;
+    }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IGrainFactory GrainFactory => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public RedisServerProcess? Redis { get; }
+
+    public StorageOptions Storage { get; }
+
+    public string DataDirectory => _scratch.Path;
+
+    public static async Task<LocalCluster> StartAsync(StorageChoice storage, TimeSpan watchdog, CancellationToken cancellationToken)
+    {
+        var scratch = new ScratchDirectory(storage == StorageChoice.Redis ? "redis" : "embedded");
+        RedisServerProcess? redis = null;
+        try
+        {
+            StorageOptions options;
+            if (storage == StorageChoice.Redis)
+            {
+                redis = await RedisServerProcess.StartAsync(scratch.Sub("redis"), cancellationToken);
+                options = redis.StorageOptions();
+            }
+            else
+            {
+                // The product defaults (256m log memory, 16m index) on a temp directory and a free port.
+                options = new StorageOptions { Mode = StorageMode.Embedded, DataDirectory = scratch.Sub("garnet"), GarnetPort = FreePort.Next() };
+            }
+            var id = "bench-" + Guid.NewGuid().ToString("N")[..8];
+            var host = await BenchSilo.StartAsync(new BenchSiloSettings { ClusterId = id, ServiceId = id, Storage = options, WatchdogPeriod = watchdog }, cancellationToken);
+            return new LocalCluster(scratch, host, redis, options);
+        }
+        catch
+        {
+            if (redis is not null)
+                await redis.DisposeAsync();
+            scratch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Node activations on this silo by phase (the grains' own tracker behind the orleansattest.nodes gauge).</summary>
+    public IReadOnlyDictionary<NodePhase, int> Phases() => Services.GetRequiredService<NodePhaseTracker>().Counts();
+
+    public async Task<int> ActivationCountAsync() => await GrainFactory.GetGrain<IManagementGrain>(0).GetTotalActivationCount();
+
+    /// <summary>Memory figures the store reports about itself (INFO memory / INFO store), by name.</summary>
+    public static readonly string[] StoreMemoryFields =
+    [
+        "used_memory",               // redis-server: bytes allocated for data
+        "total_main_store_size",     // Garnet: hash index + in-memory log
+        "store_mainlog_memory_size", // Garnet: in-memory log pages in use
+        "store_index_size",          // Garnet: hash index
+        "aof_memory_size",           // Garnet: append-only-file buffer
+        "Log.TailAddress",           // Garnet: bytes appended to the log so far (records and their updates)
+    ];
+
+    /// <summary>Keys in the store and the <see cref="StoreMemoryFields"/> it reports.</summary>
+    public async Task<(long Keys, IReadOnlyDictionary<string, long> Memory)> StoreStatsAsync()
+    {
+        // Our own admin connection: the silo's shared multiplexer may not run INFO.
+        var configuration = StorageSiloBuilderExtensions.RedisConfiguration(Storage);
+        configuration.AllowAdmin = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var server = redis.GetServers()[0];
+        long keys = await server.DatabaseSizeAsync();
+        var memory = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var section in new[] { "memory", "store" })
+        {
+            try
+            {
+                foreach (var group in await server.InfoAsync(section))
+                    foreach (var pair in group)
+                        if (StoreMemoryFields.Contains(pair.Key) && long.TryParse(pair.Value, out var bytes))
+                            memory[pair.Key] = bytes;
+            }
+            catch (RedisException)
+            {
+                // A store without this INFO section.
+            }
+        }
+        return (keys, memory);
+    }
+
+    /// <summary>Bytes on disk under the store's data directory (AOF, log segments, checkpoints).</summary>
+    public long DataBytesOnDisk() =>
+        Directory.EnumerateFiles(_scratch.Path, "*", SearchOption.AllDirectories).Sum(f =>
+        {
+            try
+            {
+                return new FileInfo(f).Length;
+            }
+            catch (IOException)
+            {
+                return 0L;
+            }
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await BenchSilo.StopAsync(_host);
+        }
+        finally
+        {
+            if (Redis is not null)
+                await Redis.DisposeAsync();
+            _scratch.Dispose();
+        }
+    }
+}

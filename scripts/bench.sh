@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# OrleansAttest benchmarks (see benchmarks/README.md):
+#   scripts/bench.sh grains memory --nodes 10000 [--json out.json]        bytes per attested node, one silo
+#   scripts/bench.sh grains latency --nodes 10000 --interval 30s --duration 2m
+#   scripts/bench.sh grains failover --nodes 300 [--watchdog 1m]          SIGKILL one of 3 silo processes
+#   scripts/bench.sh micro [BenchmarkDotNet arguments, default --filter '*']
+# Builds in Release (artifacts in $BENCH_ARTIFACTS, default ./artifacts/bench), then runs. The grains console
+# exits 1 when a run saw something it must not (a false failure, nodes that never attested), 2 on bad arguments.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+}
+
+artifacts=${BENCH_ARTIFACTS:-$PWD/artifacts/bench}
+suite=${1:-}
+[ $# -gt 0 ] && shift
+
+case "$suite" in
+  grains)
+    # redis-server for the failover scenario and --storage redis.
+    scripts/install-deps.sh
+    dotnet build benchmarks/Grains/OrleansAttest.Benchmarks.Grains.csproj -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly >&2
+    exec "$artifacts/bin/OrleansAttest.Benchmarks.Grains/release/orleansattest-bench" "$@"
+    ;;
+  micro)
+    [ $# -gt 0 ] || set -- --filter '*'
+    exec dotnet run -c Release --project benchmarks/Micro/OrleansAttest.Benchmarks.Micro.csproj --artifacts-path "$artifacts" -- "$@"
+    ;;
+  *)
+    usage
+    exit 2
+    ;;
+esac

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using OrleansAttest.Fixtures;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Tpm.Credentials;
+using OrleansAttest.Tpm.Device;
+using OrleansAttest.Tpm.Device.Commands;
+using OrleansAttest.Tpm.Device.Keys;
+using OrleansAttest.Tpm.Device.Transport;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.Tests.Support;
+
+/// <summary>
+/// A test agent backed by a real swtpm: says hello with the TPM's EK, EK certificate and a TPM-made AK, runs
+/// ActivateCredential on the grain's challenge, and answers quote requests with TPM2_Quote + PCR_Read through an
+/// observer reference (the role the Gateway plays for a real agent). It can go silent, answer late, replay old
+/// responses or tamper with them, and its TPM can be extended and rebooted.
+/// </summary>
+public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _tpmLock = new(1, 1);
+    private readonly bool _ownsTpm;
+    private TpmClient _client;
+    private EndorsementKey _ek;
+    private AttestationKey _ak;
+    private readonly AttestationKeyBlob _akBlob;
+    private IAgentChannel? _reference;
+    private IGrainFactory _factory;
+
+    private SwtpmAgent(string nodeName, IGrainFactory factory, SwtpmInstance tpm, bool ownsTpm, TpmClient client,
+        EndorsementKey ek, AttestationKeyBlob akBlob, AttestationKey ak, byte[] ekCertificate)
+    {
+        NodeName = nodeName;
+        _factory = factory;
+        Tpm = tpm;
+        _ownsTpm = ownsTpm;
+        _client = client;
+        _ek = ek;
+        _akBlob = akBlob;
+        _ak = ak;
+        EkCertificate = ekCertificate;
+    }
+
+    public string NodeName { get; }
+    public SwtpmInstance Tpm { get; }
+    public byte[] EkCertificate { get; }
+    public TpmPublic EkPublic => _ek.Public;
+    public TpmPublic AkPublic => _ak.Public;
+    public string EkPublicSha256 => EkPublicHash.Compute(_ek.Public);
+
+    public AgentBehaviour Behaviour { get; set; } = AgentBehaviour.Answer;
+    public TimeSpan AnswerDelay { get; set; }
+    public Func<QuoteResponse, QuoteResponse>? Tamper { get; set; }
+
+    public ConcurrentQueue<QuoteRequest> Requests { get; } = new();
+    public ConcurrentQueue<Submission> Submissions { get; } = new();
+    public ConcurrentQueue<(string Code, string Detail)> Revocations { get; } = new();
+    public ConcurrentQueue<QuoteResponse> Held { get; } = new();
+    public QuoteResponse? LastAnswered { get; private set; }
+
+    public IEdgeNodeGrain Grain => _factory.GetGrain<IEdgeNodeGrain>(NodeName);
+
+    /// <summary>This agent as the grain sees it: an observer reference made on the agent's cluster client.</summary>
+    public IAgentChannel Reference => _reference ??= _factory.CreateObjectReference<IAgentChannel>(this);
+
+    public static async Task<SwtpmAgent> StartAsync(string nodeName, IGrainFactory factory, SwtpmInstance? tpm = null)
+    {
+        var ownsTpm = tpm is null;
+        tpm ??= await SwtpmInstance.StartAsync();
+        var client = new TpmClient(new SwtpmTransport("127.0.0.1", tpm.Port));
+        var ek = await client.GetEndorsementKeyAsync();
+        var akBlob = await client.CreateAttestationKeyAsync(ek);
+        var ak = await client.LoadAttestationKeyAsync(ek, akBlob);
+        var certificate = await File.ReadAllBytesAsync(tpm.EkCertificatePath);
+        return new SwtpmAgent(nodeName, factory, tpm, ownsTpm, client, ek, akBlob, ak, certificate);
+    }
+
+    /// <summary>Switches to another cluster client (a new gateway connection): the next <see cref="Reference"/> is made on it.</summary>
+    public void UseClient(IGrainFactory factory)
+    {
+        _factory = factory;
+        _reference = null;
+    }
+
+    public AgentHello Hello(byte[]? akPublic = null, byte[]? ekPublic = null, bool withCertificate = true) =>
+        new(NodeName, ekPublic ?? _ek.Public.ToBytes(), withCertificate ? EkCertificate : null, akPublic ?? _ak.Public.ToBytes(), ["sha256"], "swtpm-test-agent/1");
+
+    public Task<HelloResult> SayHelloAsync(AgentHello? hello = null) => Grain.HelloAsync(hello ?? Hello());
+
+    /// <summary>Runs TPM2_ActivateCredential on the challenge and sends the proof with this agent's channel.</summary>
+    public async Task<OperationResult> ActivateAsync(ActivationChallenge challenge)
+    {
+        byte[] secret;
+        await _tpmLock.WaitAsync();
+        try
+        {
+            secret = await _client.ActivateCredentialAsync(_ak, _ek, challenge.CredentialBlob, challenge.EncryptedSecret);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+        return await Grain.ActivateAsync(new ActivationProof(challenge.SessionId, ActivationProof.Compute(secret, challenge.SessionId, NodeName)), Reference);
+    }
+
+    /// <summary>Hello and activation, both of which must be accepted.</summary>
+    public async Task EnrollAsync()
+    {
+        var hello = await SayHelloAsync();
+        Assert.True(hello.Accepted, $"hello refused: {hello.ReasonCode}: {hello.Detail}");
+        var activated = await ActivateAsync(hello.Challenge!);
+        Assert.True(activated.Accepted, $"activation refused: {activated.ReasonCode}: {activated.Detail}");
+    }
+
+    /// <summary>TPM2_Quote over the requested selection with the request's nonce, plus the PCR values read right after.</summary>
+    public async Task<QuoteResponse> QuoteAsync(QuoteRequest request)
+    {
+        var selection = PcrSelection.ParseText(request.PcrSelection);
+        await _tpmLock.WaitAsync();
+        try
+        {
+            var quote = await _client.QuoteAsync(_ak, request.Nonce, selection);
+            var pcrs = await _client.ReadPcrsAsync(selection);
+            return new QuoteResponse(request.RequestId, quote.Attest, quote.Signature, selection.ToString(),
+                pcrs.Values.InOrder(selection).ToArray(), 0, null);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    /// <summary>Extends sha256 PCR <paramref name="pcr"/> with SHA-256(<paramref name="measurement"/>), as firmware measuring a component would.</summary>
+    public async Task ExtendAsync(int pcr, string measurement)
+    {
+        await _tpmLock.WaitAsync();
+        try
+        {
+            await _client.ExtendPcrAsync(pcr, [(TpmAlgorithm.Sha256, SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(measurement)))]);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    public async Task<string> ReadPcrAsync(int pcr)
+    {
+        await _tpmLock.WaitAsync();
+        try
+        {
+            var read = await _client.ReadPcrsAsync(PcrSelection.Single(TpmAlgorithm.Sha256, pcr));
+            return Convert.ToHexStringLower(read.Get(TpmAlgorithm.Sha256, pcr));
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    /// <summary>An orderly reboot: TPM2_Shutdown(CLEAR), restart swtpm (PCRs reset, resetCount + 1), reload the same AK.</summary>
+    public async Task RebootAsync()
+    {
+        await _tpmLock.WaitAsync();
+        try
+        {
+            var shutdown = new TpmCommand(TpmCommandCode.Shutdown);
+            shutdown.Parameters.WriteUInt16(0);
+            await _client.ExecuteAsync(shutdown);
+            await _client.DisposeAsync();
+            await Tpm.RestartAsync();
+            _client = new TpmClient(new SwtpmTransport("127.0.0.1", Tpm.Port));
+            _ek = await _client.GetEndorsementKeyAsync();
+            _ak = await _client.LoadAttestationKeyAsync(_ek, _akBlob);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    Task IAgentChannel.RequestQuoteAsync(QuoteRequest request)
+    {
+        Requests.Enqueue(request);
+        _ = Task.Run(() => AnswerAsync(request));
+        return Task.CompletedTask;
+    }
+
+    Task IAgentChannel.RevokedAsync(string reasonCode, string detail)
+    {
+        Revocations.Enqueue((reasonCode, detail));
+        return Task.CompletedTask;
+    }
+
+    private async Task AnswerAsync(QuoteRequest request)
+    {
+        var behaviour = Behaviour;
+        if (behaviour == AgentBehaviour.Silent)
+            return;
+        QuoteResponse? response = null;
+        try
+        {
+            if (AnswerDelay > TimeSpan.Zero)
+                await Task.Delay(AnswerDelay);
+            var previous = LastAnswered;
+            switch (behaviour)
+            {
+                case AgentBehaviour.ReplayPrevious when previous is not null:
+                    response = previous;
+                    break;
+                case AgentBehaviour.ReplayQuoteUnderNewRequest when previous is not null:
+                    response = previous with { RequestId = request.RequestId };
+                    break;
+                default:
+                    response = await QuoteAsync(request);
+                    LastAnswered = response;
+                    if (behaviour == AgentBehaviour.Hold)
+                    {
+                        Held.Enqueue(response);
+                        return;
+                    }
+                    if (behaviour == AgentBehaviour.Tamper && Tamper is { } tamper)
+                        response = tamper(response);
+                    break;
+            }
+            var result = await Grain.SubmitQuoteAsync(response);
+            Submissions.Enqueue(new Submission(response, result, null));
+        }
+        catch (Exception e)
+        {
+            // A silo may be dying under the test; the agent just records it, as a gateway would retry or drop.
+            Submissions.Enqueue(new Submission(response ?? new QuoteResponse(request.RequestId, [], [], "", [], 0, null), null, e));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_reference is not null)
+        {
+            try
+            {
+                _factory.DeleteObjectReference<IAgentChannel>(_reference);
+            }
+            catch (Exception)
+            {
+                // The client may already be gone with its cluster.
+            }
+        }
+        await _tpmLock.WaitAsync();
+        try
+        {
+            await _client.DisposeAsync();
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+        if (_ownsTpm)
+            await Tpm.DisposeAsync();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using OrleansAttest.Fixtures;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Node;
+using OrleansAttest.Grains.Policies;
+using OrleansAttest.Grains.Verification;
+using OrleansAttest.Tpm.Device.Keys;
+using OrleansAttest.Tpm.Evidence;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.Tests.Unit;
+
+/// <summary>The verdict on one quote, with spec-exact software quotes: every check's reason, and fuzzed evidence that never passes or throws.</summary>
+public sealed class QuoteJudgeTests : IDisposable
+{
+    private static readonly PcrSelection Selection = PcrSelection.ParseText("sha256:0,1,7");
+    private static readonly PcrValues Values = PcrValues.FromDigests(Selection,
+        [SHA256.HashData("pcr0"u8), SHA256.HashData("pcr1"u8), SHA256.HashData("pcr7"u8)]);
+    private static readonly TpmsClockInfo Clock = new(100_000, 3, 1, true);
+
+    private readonly TpmPublic _ek = EkTemplates.RsaL1() with { RsaModulus = RSA.Create(2048).ExportParameters(false).Modulus! };
+    private readonly SoftwareAttestationKey _ak;
+    private readonly byte[] _nonce = RandomNumberGenerator.GetBytes(32);
+    private readonly QuoteJudge _judge = new(new PolicyEvaluation([new StaticPcrValuesEvaluator()]));
+
+    public QuoteJudgeTests()
+    {
+        _ak = SoftwareAttestationKey.CreateRsa(_ek.ComputeName());
+    }
+
+    public void Dispose() => _ak.Dispose();
+
+    private static AttestationPolicy Policy => new()
+    {
+        Name = "unit",
+        PcrSelection = Selection.ToString(),
+        AllowedPcrValues = new Dictionary<string, string[]> { ["sha256:7"] = [Convert.ToHexStringLower(Values[TpmAlgorithm.Sha256, 7])] },
+    };
+
+    private QuoteResponse Response(SoftwareQuote quote, PcrValues? values = null) =>
+        new(Guid.NewGuid(), quote.Message, quote.Signature, Selection.ToString(), (values ?? Values).InOrder(Selection).ToArray(), 0, null);
+
+    private QuoteResponse Honest(TpmsClockInfo? clock = null, byte[]? nonce = null, SoftwareAttestationKey? ak = null, PcrValues? values = null) =>
+        Response((ak ?? _ak).Quote(nonce ?? _nonce, Selection, values ?? Values, clock ?? Clock, 0x20240101), values);
+
+    private QuoteVerdictResult Judge(QuoteResponse response, AttestationPolicy? policy = null, ClockBaseline? baseline = null, byte[]? akPublic = null) =>
+        _judge.Judge(new QuoteJudgement("node", _ek.ToBytes(), akPublic ?? _ak.Public.ToBytes(), _nonce, Selection.ToString(), response, policy ?? Policy, baseline));
+
+    [Fact]
+    public void An_honest_quote_passes_and_sets_the_baseline()
+    {
+        var verdict = Judge(Honest());
+        Assert.True(verdict.Passed, verdict.Detail);
+        Assert.Equal(new ClockBaseline(100_000, 3, 1, 0x20240101), verdict.Baseline);
+    }
+
+    [Fact]
+    public void Each_check_fails_with_its_own_reason()
+    {
+        Assert.Equal("nonce-mismatch", Judge(Honest(nonce: RandomNumberGenerator.GetBytes(32))).ReasonCode);
+
+        using var stranger = SoftwareAttestationKey.CreateRsa(_ek.ComputeName());
+        Assert.Equal("signature-invalid", Judge(Honest(ak: stranger)).ReasonCode);
+
+        var otherEk = EkTemplates.RsaL1() with { RsaModulus = RSA.Create(2048).ExportParameters(false).Modulus! };
+        using var elsewhere = SoftwareAttestationKey.CreateRsa(otherEk.ComputeName());
+        Assert.Equal("qualified-signer-mismatch", Judge(Honest(ak: elsewhere), akPublic: elsewhere.Public.ToBytes()).ReasonCode);
+
+        // The verifier judges the AK before its signature: an AK whose own scheme the policy forbids is not an attestation key here.
+        Assert.Equal("ak-attributes", Judge(Honest(), Policy with { AllowedSignatureSchemes = ["ecdsa"] }).ReasonCode);
+
+        var wrong7 = Values.With(TpmAlgorithm.Sha256, 7, SHA256.HashData("evil"u8));
+        var pcr = Judge(Honest(values: wrong7));
+        Assert.Equal(NodeReasons.PcrValueNotAllowed, pcr.ReasonCode);
+        Assert.Contains("sha256:7", pcr.Detail);
+
+        var baseline = new ClockBaseline(200_000, 3, 1, 0x20240101);
+        Assert.Equal(NodeReasons.ClockRollback, Judge(Honest(), baseline: baseline).ReasonCode);
+        Assert.Equal(NodeReasons.ResetCountRollback, Judge(Honest(), baseline: baseline with { ResetCount = 4 }).ReasonCode);
+
+        Assert.Equal(NodeReasons.ClockUnsafe, Judge(Honest(clock: Clock with { Safe = false })).ReasonCode);
+        Assert.True(Judge(Honest(clock: Clock with { Safe = false }), Policy with { AllowUnsafeClock = true }).Passed);
+    }
+
+    [Fact]
+    public void Malformed_or_oversized_responses_fail_without_throwing()
+    {
+        var honest = Honest();
+        Assert.Equal(NodeReasons.PcrValuesMismatch, Judge(honest with { PcrSelection = "nonsense" }).ReasonCode);
+        Assert.Equal(NodeReasons.PcrValuesMismatch, Judge(honest with { PcrDigests = [.. honest.PcrDigests, new byte[32]] }).ReasonCode);
+        Assert.Equal(NodeReasons.PcrValuesMismatch, Judge(honest with { PcrDigests = [null!, null!, null!] }).ReasonCode);
+        Assert.Equal(NodeReasons.EvidenceTooLarge, Judge(honest with { EventLog = new byte[5 << 20] }).ReasonCode);
+        Assert.Equal("signature-malformed", Judge(honest with { Signature = null! }).ReasonCode);
+        Assert.Equal(NodeReasons.VerificationError, Judge(null!).ReasonCode);
+        Assert.Equal(NodeReasons.VerificationError, Judge(honest, akPublic: [1, 2, 3]).ReasonCode);
+    }
+
+    private sealed class NeverThrown : Exception;
+
+    [Fact]
+    public void Fuzzed_messages_and_signatures_never_pass_and_never_throw()
+    {
+        var honest = Honest();
+        void Check(QuoteResponse response, bool isOriginal)
+        {
+            var verdict = Judge(response);
+            if (verdict.Passed && !isOriginal)
+                throw new Xunit.Sdk.XunitException("a mutated quote passed");
+            if (!verdict.Passed && string.IsNullOrEmpty(verdict.ReasonCode))
+                throw new Xunit.Sdk.XunitException("a failed verdict without a reason code");
+        }
+        ParserFuzz.Run<NeverThrown>("quote message", [honest.Message],
+            m => Check(honest with { Message = m }, m.AsSpan().SequenceEqual(honest.Message)), randomCases: 800);
+        ParserFuzz.Run<NeverThrown>("quote signature", [honest.Signature],
+            s => Check(honest with { Signature = s }, s.AsSpan().SequenceEqual(honest.Signature)), randomCases: 800);
+    }
+}
