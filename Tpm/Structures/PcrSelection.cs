@@ -41,25 +41,47 @@ public sealed record PcrSelection(IReadOnlyList<PcrBankSelection> Banks)
     public IEnumerable<(TpmAlgorithm Hash, int Pcr)> InDigestOrder() =>
         Banks.SelectMany(b => b.Pcrs.Select(p => (b.Hash, p)));
 
-    /// <summary>Parses "sha256:0,1,2+sha1:7" as tpm2-tools writes it.</summary>
+    /// <summary>Longest selection text accepted: far more than 16 banks × 64 PCRs need.</summary>
+    public const int MaxTextLength = 4096;
+
+    /// <summary>
+    /// Parses "sha256:0,1,2+sha1:7" as tpm2-tools writes it. Agents send this text, so every problem is a
+    /// <see cref="PcrSelectionFormatException"/> naming it.
+    /// </summary>
     public static PcrSelection ParseText(string text)
     {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new PcrSelectionFormatException("empty PCR selection");
+        if (text.Length > MaxTextLength)
+            throw new PcrSelectionFormatException($"PCR selection text of {text.Length} characters is longer than {MaxTextLength}");
         var banks = new List<PcrBankSelection>();
         foreach (var part in text.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = part.IndexOf(':');
             if (colon <= 0)
-                throw new ArgumentException($"PCR selection '{part}' must look like sha256:0,1,7");
-            var hash = TpmHash.Parse(part[..colon]);
+                throw new PcrSelectionFormatException($"PCR selection '{part}' must look like sha256:0,1,7");
+            TpmAlgorithm hash;
+            try
+            {
+                hash = TpmHash.Parse(part[..colon]);
+            }
+            catch (ArgumentException e)
+            {
+                throw new PcrSelectionFormatException(e.Message);
+            }
+            if (banks.Any(b => b.Hash == hash))
+                throw new PcrSelectionFormatException($"bank {TpmHash.Describe(hash)} appears twice in '{text}'");
+            if (banks.Count == MaxBanks)
+                throw new PcrSelectionFormatException($"more than {MaxBanks} banks in the PCR selection");
             var pcrs = part[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(p => int.TryParse(p, out var v) && v is >= 0 and < MaxSelectBytes * 8
+                .Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v < MaxSelectBytes * 8
                     ? v
-                    : throw new ArgumentException($"'{p}' in '{part}' is not a PCR index"))
+                    : throw new PcrSelectionFormatException($"'{p}' in '{part}' is not a PCR index (0-{MaxSelectBytes * 8 - 1})"))
                 .Distinct().Order().ToArray();
             banks.Add(new PcrBankSelection(hash, pcrs));
         }
         if (banks.Count == 0)
-            throw new ArgumentException("empty PCR selection");
+            throw new PcrSelectionFormatException("empty PCR selection");
         return new PcrSelection(banks);
     }
 

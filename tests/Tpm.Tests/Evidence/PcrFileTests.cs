@@ -116,7 +116,7 @@ public sealed class PcrFileTests
         Assert.True(report.Rejected > report.Cases / 2, $"only {report.Rejected} of {report.Cases} inputs were refused");
 
         var valuesSeed = PcrValuesFile.Write(EvidenceTestData.SyntheticValues(selection), selection);
-        var valuesReport = ParserFuzz.Run<TpmParseException>("PCR values file", [valuesSeed], bytes => PcrValuesFile.Parse(bytes, selection), randomCases: 500);
+        var valuesReport = ParserFuzz.Run<TpmParseException>("PCR values file", [valuesSeed], bytes => PcrValuesFile.Parse(bytes, selection), randomCases: 3000);
         Assert.True(valuesReport.Accepted > 0 && valuesReport.Rejected > 0);
     }
 }
