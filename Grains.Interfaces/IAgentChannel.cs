@@ -12,7 +12,10 @@ public interface IAgentChannel : IGrainObserver
     [OneWay]
     Task RequestQuoteAsync(QuoteRequest request);
 
-    /// <summary>Tell the agent its node failed or was revoked: it deletes its credentials.</summary>
+    /// <summary>
+    /// Tell the agent its node failed or was revoked: it deletes its credentials. Reason code <c>reset</c> means an
+    /// operator reset the node: its binding is gone and it must say hello and activate again.
+    /// </summary>
     [OneWay]
     Task RevokedAsync(string reasonCode, string detail);
 }

@@ -30,7 +30,11 @@ public interface IEdgeNodeGrain : IGrainWithStringKey
 
     Task<EdgeNodeStatus> GetStatusAsync();
 
-    /// <summary>Clears Failed/Unreachable/Revoked: attestation starts over from activation.</summary>
+    /// <summary>
+    /// Clears Failed/Unreachable/Revoked: attestation starts over from activation (phase Pending, reason <c>reset</c>;
+    /// the bound agent is told <c>RevokedAsync("reset", …)</c> and must say hello and activate again). Any other phase
+    /// is left unchanged and answered with reason code <c>reset-not-needed</c>.
+    /// </summary>
     Task<EdgeNodeStatus> ResetAsync(string reason);
 
     Task<EdgeNodeStatus> RevokeAsync(string reason);

@@ -20,7 +20,8 @@ public static class AttestationGrainsServiceCollectionExtensions
     /// when given), the policy cache, admission, the quote judge with the static PCR evaluator, metrics and the default
     /// lifecycle actions (log, notify-agent). An audit log must be added too: <see cref="AddRedisAuditLog"/> or
     /// <see cref="AddInMemoryAuditLog"/>. More evaluators and lifecycle actions are added with
-    /// <c>services.AddSingleton&lt;IAttestationPolicyEvaluator, T&gt;()</c> / <c>AddSingleton&lt;INodeLifecycleActions, T&gt;()</c>.
+    /// <c>services.AddSingleton&lt;IAttestationPolicyEvaluator, T&gt;()</c> / <c>AddSingleton&lt;INodeLifecycleActions, T&gt;()</c>; a
+    /// lifecycle action that carries out failure actions is also registered as <see cref="IFailureActionHandler"/>.
     /// </summary>
     public static IServiceCollection AddAttestationGrains(this IServiceCollection services, IConfiguration? configuration = null)
     {
@@ -47,7 +48,12 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton<NodePhaseTracker>();
         services.TryAddSingleton<AttestationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, NotifyAgentLifecycleActions>());
+        // One instance serves as a lifecycle action and as the handler of "notify-agent" (see IFailureActionHandler).
+        services.TryAddSingleton<NotifyAgentLifecycleActions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, NotifyAgentLifecycleActions>(
+            sp => sp.GetRequiredService<NotifyAgentLifecycleActions>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFailureActionHandler, NotifyAgentLifecycleActions>(
+            sp => sp.GetRequiredService<NotifyAgentLifecycleActions>()));
         return services;
     }
 

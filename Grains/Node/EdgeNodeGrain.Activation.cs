@@ -28,7 +28,8 @@ public sealed partial class EdgeNodeGrain
         if (now > pending.ExpiresAt)
             return await RefuseActivationAsync(NodeReasons.ChallengeExpired,
                 $"challenge {pending.SessionId} expired at {pending.ExpiresAt:u} (now {now:u}); say hello again", clearChallenge: true);
-        if (proof.Proof is not { Length: 32 } || !CryptographicOperations.FixedTimeEquals(proof.Proof, pending.ExpectedProof))
+        // Compared as hashes: the state holds only SHA-256 of the expected proof (see PendingChallenge).
+        if (proof.Proof is not { Length: 32 } || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(proof.Proof), pending.ExpectedProofSha256))
             return await RefuseActivationAsync(NodeReasons.ProofInvalid,
                 $"the proof for challenge {pending.SessionId} is not HMAC-SHA256(secret, session id ‖ node name): this AK was not shown to live in the EK's TPM", clearChallenge: true);
         if (pending.UndeclaredPolicyName is not null && State.Declaration is not null)

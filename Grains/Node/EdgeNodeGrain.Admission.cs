@@ -9,7 +9,7 @@ public sealed partial class EdgeNodeGrain
 {
     /// <summary>
     /// Admission (DESIGN.md step 3). Never changes the phase or the bound channel: it only stores a pending
-    /// challenge (the expected proof, not the secret), so an unproven connection can never displace a proven one.
+    /// challenge (a hash of the expected proof, never the secret or the proof), so an unproven connection can never displace a proven one.
     /// </summary>
     public Task<HelloResult> HelloAsync(AgentHello hello) =>
         GuardedAsync("hello", () => HelloCoreAsync(hello), detail => new HelloResult(false, InternalErrorReason, detail, null));
@@ -49,13 +49,16 @@ public sealed partial class EdgeNodeGrain
             }
             var now = Now;
             var sessionId = Guid.NewGuid();
+            var proof = ActivationProof.Compute(secret, sessionId, NodeName);
+            var proofHash = SHA256.HashData(proof);
+            CryptographicOperations.ZeroMemory(proof);
             var expiresAt = now + admissionOptions.Value.ChallengeLifetime;
             State.Challenge = new PendingChallenge
             {
                 SessionId = sessionId,
                 EkPublic = hello.EkPublic.ToArray(),
                 AkPublic = hello.AkPublic.ToArray(),
-                ExpectedProof = ActivationProof.Compute(secret, sessionId, NodeName),
+                ExpectedProofSha256 = proofHash,
                 ExpiresAt = expiresAt,
                 HelloAt = now,
                 TpmManufacturer = decision.TpmManufacturer,

@@ -83,31 +83,43 @@ public sealed partial class EdgeNodeGrain
         return BuildStatus();
     }
 
-    /// <summary>Clears Failed/Unreachable/Revoked: attestation starts over from activation (with a fresh rollback baseline).</summary>
+    /// <summary>
+    /// Clears Failed/Unreachable/Revoked: attestation starts over from activation (DESIGN.md step 9). The bound AK
+    /// and agent connection lose their trust — phase Pending, reason <c>reset</c>, a fresh rollback baseline — and
+    /// the agent is told (<c>RevokedAsync("reset", …)</c>) so it says hello and activates again. The enrolled EK
+    /// stays pinned. Any other phase is left unchanged (nothing written) and answered with reason
+    /// <c>reset-not-needed</c>.
+    /// </summary>
     public Task<EdgeNodeStatus> ResetAsync(string reason) =>
         GuardedAsync("reset", async () =>
         {
             if (State.Phase == NodePhase.Deleted)
                 return BuildStatus() with { ReasonCode = NodeReasons.NodeDeleted, Detail = $"node '{NodeName}' is deleted; declare it again instead" };
+            if (State.Phase is not (NodePhase.Failed or NodePhase.Unreachable or NodePhase.Revoked))
+            {
+                logger.LogInformation("Node {Node}: reset refused in phase {Phase}", NodeName, State.Phase);
+                return BuildStatus() with
+                {
+                    ReasonCode = NodeReasons.ResetNotNeeded,
+                    Detail = $"node '{NodeName}' is {State.Phase}, not Failed, Unreachable or Revoked; a reset only clears those, so nothing was changed",
+                };
+            }
             StopPolling();
             _consecutiveTimeouts = 0;
-            var canPoll = State.AkPublic is not null && State.EkPublic is not null && State.ChannelId is not null && State.Declaration?.Suspend != true;
-            var to = canPoll ? NodePhase.Activated : NodePhase.Pending;
-            var now = Now;
-            await TransitionAsync(to, NodeReasons.OperatorReset,
-                $"reset by an operator ({Describe(reason)}); {(canPoll ? "a quote is requested now" : "waiting for the agent's hello")}", "operator-reset",
+            await TransitionAsync(NodePhase.Pending, NodeReasons.Reset,
+                $"reset by an operator ({Describe(reason)}); waiting for the agent's hello and activation", "operator-reset",
                 mutate: s =>
                 {
-                    // The operator vouches for the device again: the next accepted quote sets a new rollback baseline.
+                    // The operator vouches for the device again: the next accepted quote sets a new rollback baseline,
+                    // and only a newly proven AK (hello + ActivateCredential) is polled.
                     s.Baseline = null;
                     s.Challenge = null;
-                    s.ActivatedAt = canPoll ? now : s.ActivatedAt;
+                    s.AkPublic = null;
+                    s.ChannelId = null;
+                    s.WatchSince = null;
                 });
-            if (canPoll)
-            {
-                await EnsureWatchdogAsync();
-                await PollNowAsync();
-            }
+            _channel = null;
+            await RemoveWatchdogAsync();
             return BuildStatus();
         }, detail => BuildStatus() with { ReasonCode = InternalErrorReason, Detail = detail });
 

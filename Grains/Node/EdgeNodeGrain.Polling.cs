@@ -15,7 +15,8 @@ public sealed partial class EdgeNodeGrain
     private OutstandingRequest? _outstanding;
     private readonly RecentRequests _recent = new();
     private int _consecutiveTimeouts;
-    private DateTimeOffset _watchSince;
+    /// <summary>When this activation started: a deadline already past by then fell in the verifier's own downtime.</summary>
+    private DateTimeOffset _activationStartedAt;
     private IAgentChannel? _channel;
 
     /// <summary>The bound agent, resolved from its persisted GrainId (an observer reference survives reactivation).</summary>
@@ -114,6 +115,8 @@ public sealed partial class EdgeNodeGrain
         {
             if (now < outstanding.ExpiresAt)
             {
+                // The deadline may fall while a request is out; without this check the capped timer would spin until it expires.
+                await CheckUnreachableAsync(policy, now);
                 ScheduleTick(outstanding.ExpiresAt - now, policy);
                 return;
             }
@@ -150,7 +153,8 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         var now = Now;
-        var request = new OutstandingRequest(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), policy.PcrSelection, now, now + policy.ResponseTimeout);
+        var request = new OutstandingRequest(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), policy.PcrSelection, now, now + policy.ResponseTimeout,
+            policy.Version);
         _outstanding = request;
         try
         {
@@ -161,7 +165,7 @@ public sealed partial class EdgeNodeGrain
             // One-way: this fails only when the message cannot be sent; the timeout and retry handle it like silence.
             logger.LogWarning(e, "Node {Node}: quote request {Request} could not be sent", NodeName, request.RequestId);
         }
-        ScheduleTick(policy.ResponseTimeout);
+        ScheduleTick(policy.ResponseTimeout, policy);
     }
 
     private async Task CheckUnreachableAsync(AttestationPolicy policy, DateTimeOffset now)
@@ -171,18 +175,31 @@ public sealed partial class EdgeNodeGrain
         var since = UnreachableSince();
         if (now < since + policy.UnreachableAfter)
             return;
+        bool forgivenAlready = State.WatchSince is { } watched && watched == since;
+        if (!forgivenAlready && _activationStartedAt >= since + policy.UnreachableAfter)
+        {
+            // The deadline passed while no activation watched the node (a silo loss or cluster restart): the verifier's
+            // downtime is not held against it — once per silence (until the next valid quote or activation), and
+            // persisted, so further reactivations cannot extend it.
+            State.WatchSince = _activationStartedAt;
+            await state.WriteStateAsync();
+            logger.LogInformation("Node {Node}: its unreachable deadline passed while the verifier was not watching it; the clock restarts from {Since:u}",
+                NodeName, _activationStartedAt);
+            return;
+        }
         await TransitionAsync(NodePhase.Unreachable, NodeReasons.Unreachable,
             $"no valid quote since {since:u} (unreachableAfter {policy.UnreachableAfter}); {(State.ChannelId is null ? "no agent is connected" : $"{_consecutiveTimeouts} requests in a row went unanswered")}",
             "unreachable", passed: null, policy);
     }
 
     /// <summary>
-    /// Start of the unreachable clock: the last valid quote, the activation or reset, or this grain's own activation,
-    /// whichever is latest — the verifier's own downtime (a cluster restart) is not held against the node.
+    /// Start of the unreachable clock: the last valid quote, the node's activation, or the one-time restart granted
+    /// after verifier downtime (<see cref="EdgeNodeState.WatchSince"/>), whichever is latest. Reactivating the grain
+    /// does not restart it, so frequent reactivations cannot keep a silent node from becoming Unreachable.
     /// </summary>
     private DateTimeOffset UnreachableSince()
     {
-        var since = _watchSince;
+        var since = State.WatchSince ?? DateTimeOffset.MinValue;
         if (State.LastValidQuote is { } seen && seen > since)
             since = seen;
         if (State.ActivatedAt is { } activated && activated > since)

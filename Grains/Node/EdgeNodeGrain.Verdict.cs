@@ -8,6 +8,8 @@ namespace OrleansAttest.Grains.Node;
 
 public sealed partial class EdgeNodeGrain
 {
+    private ActivatedKeys? _keys;
+
     /// <summary>
     /// A quote answer. First it must answer the one outstanding request (known id, unused nonce, not expired);
     /// otherwise it is refused without a verdict or phase change — a late duplicate is not an attack on the node's
@@ -49,13 +51,25 @@ public sealed partial class EdgeNodeGrain
                 lookup.Error ?? $"policy '{PolicyName}' of node '{NodeName}' does not exist");
         }
 
+        if (policy.Version != request.PolicyVersion)
+        {
+            // The evidence was asked for under another policy (another selection or other pinned values): judging it
+            // against the new one could fail a healthy node. Not a verdict: ask again under the policy in force.
+            var refusal = await RefuseResponseAsync(NodeReasons.PolicyChanged,
+                $"request {request.RequestId} was issued under version {request.PolicyVersion} of policy '{policy.Name}', which is now version {policy.Version}; a new request under the current version follows");
+            await IssueRequestAsync(policy);
+            return refusal;
+        }
+
         using var activity = AttestationMetrics.ActivitySource.StartActivity("attestation.verdict");
         activity?.SetTag("orleansattest.node", NodeName);
         QuoteVerdictResult verdict;
         if (State.AkPublic is not { } ak || State.EkPublic is not { } ek)
             verdict = QuoteVerdictResult.Fail(NodeReasons.VerificationError, $"node '{NodeName}' has no activated AK to verify the quote with");
+        else if (KeysFor(ek, ak) is not { } keys)
+            verdict = QuoteVerdictResult.Fail(NodeReasons.VerificationError, $"the activated AK or EK of node '{NodeName}' cannot be read from its state");
         else
-            verdict = judge.Judge(new QuoteJudgement(NodeName, ek, ak, request.Nonce, request.PcrSelection, response, policy, State.Baseline));
+            verdict = judge.Judge(new QuoteJudgement(NodeName, keys, request.Nonce, request.PcrSelection, response, policy, State.Baseline));
         activity?.SetTag("orleansattest.result", verdict.Passed ? "pass" : "fail");
         activity?.SetTag("orleansattest.reason", verdict.ReasonCode ?? "ok");
         if (!verdict.Passed)
@@ -101,6 +115,26 @@ public sealed partial class EdgeNodeGrain
             await RemoveWatchdogAsync();
         }
         return OperationResult.Refused(code, verdict.Detail);
+    }
+
+    /// <summary>
+    /// The parsed activated keys, built once per activation and again only when the stored EK or AK changed; null
+    /// (logged) when they cannot be parsed, which the caller turns into a failed verdict.
+    /// </summary>
+    private ActivatedKeys? KeysFor(byte[] ekPublic, byte[] akPublic)
+    {
+        if (_keys is { } cached && cached.Matches(ekPublic, akPublic))
+            return cached;
+        try
+        {
+            return _keys = ActivatedKeys.Parse(ekPublic, akPublic);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Node {Node}: the activated AK or EK in its state cannot be parsed", NodeName);
+            _keys = null;
+            return null;
+        }
     }
 
     private async Task<OperationResult> RefuseResponseAsync(string reasonCode, string detail)

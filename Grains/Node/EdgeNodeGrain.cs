@@ -47,7 +47,7 @@ public sealed partial class EdgeNodeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _watchSince = Now;
+        _activationStartedAt = Now;
         phaseTracker.Set(NodeName, State.Phase);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
         {
@@ -143,8 +143,9 @@ public sealed partial class EdgeNodeGrain(
         }
         catch (Exception e)
         {
-            // The verdict is already in grain state; a lost audit line is logged rather than failing the node.
-            logger.LogError(e, "Node {Node}: audit entry {Kind} ({Reason}) could not be written", NodeName, kind, reasonCode ?? "ok");
+            // The change is already in grain state; a lost audit line is logged and counted rather than failing the node.
+            metrics.RecordAuditWriteFailure(kind);
+            logger.LogWarning(e, "Node {Node}: audit entry {Kind} ({Reason}) could not be written", NodeName, kind, reasonCode ?? "ok");
         }
     }
 

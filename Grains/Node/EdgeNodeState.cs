@@ -35,4 +35,9 @@ public sealed class EdgeNodeState
     [Id(17)] public TimeSpan? WatchdogPeriod { get; set; }
     /// <summary>True when the node was admitted without an operator's declaration (its EK then pinned to its name).</summary>
     [Id(18)] public bool AdmittedByEkCa { get; set; }
+    /// <summary>
+    /// Start of the one unreachable window granted when a grain activation found the node's deadline already past
+    /// (verifier downtime); null until that happens. Never moved by an activation that finds the deadline ahead.
+    /// </summary>
+    [Id(19)] public DateTimeOffset? WatchSince { get; set; }
 }

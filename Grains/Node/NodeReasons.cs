@@ -32,6 +32,8 @@ public static class NodeReasons
     public const string UnknownRequest = "unknown-request";
     public const string NonceExpired = "nonce-expired";
     public const string NotPolling = "not-polling";
+    /// <summary>The answer's request was issued under an older version of the node's policy.</summary>
+    public const string PolicyChanged = "policy-changed";
 
     // Verdicts beyond the quote verifier's.
     public const string VerificationError = "verification-error";
@@ -48,7 +50,10 @@ public static class NodeReasons
     // Transitions that are not verdicts.
     public const string ResponseTimeout = "response-timeout";
     public const string Unreachable = "unreachable";
-    public const string OperatorReset = "operator-reset";
+    /// <summary>An operator reset: back to Pending, the agent must say hello and activate again.</summary>
+    public const string Reset = "reset";
+    /// <summary>A reset asked of a node that is not Failed, Unreachable or Revoked (nothing changed).</summary>
+    public const string ResetNotNeeded = "reset-not-needed";
     public const string OperatorRevoke = "operator-revoke";
     public const string OperatorDelete = "operator-delete";
     public const string DeclarationChanged = "declaration-changed";

@@ -4,10 +4,13 @@ namespace OrleansAttest.Grains.Node;
 /// The one quote request a node is waiting for. Kept in memory only: a nonce means something only to the
 /// activation that issued it, and a reactivated node issues a fresh request at once, so nothing is lost and a
 /// late answer to a forgotten request is refused as unknown (without a verdict) instead of costing a state write per poll.
+/// <see cref="PolicyVersion"/> is the version of the policy the request was issued under: an answer is judged only
+/// against that version.
 /// </summary>
 public sealed record OutstandingRequest(
     Guid RequestId,
     byte[] Nonce,
     string PcrSelection,
     DateTimeOffset IssuedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    long PolicyVersion);

@@ -1,8 +1,10 @@
 namespace OrleansAttest.Grains.Node;
 
 /// <summary>
-/// An issued MakeCredential challenge awaiting its proof. Only the expected proof is kept, never the secret, so
-/// stored state is useless for answering the challenge. A later hello replaces it; it never displaces a bound agent.
+/// An issued MakeCredential challenge awaiting its proof. Neither the secret nor the proof itself is kept, only
+/// SHA-256 of the expected proof: the proof is a bearer value (whoever presents it activates the AK), so anyone who
+/// can read the store, its AOF or a backup must not find it there. A later hello replaces the challenge; it never
+/// displaces a bound agent.
 /// </summary>
 [GenerateSerializer, Alias("OrleansAttest.PendingChallenge")]
 public sealed class PendingChallenge
@@ -10,7 +12,8 @@ public sealed class PendingChallenge
     [Id(0)] public Guid SessionId { get; set; }
     [Id(1)] public byte[] EkPublic { get; set; } = [];
     [Id(2)] public byte[] AkPublic { get; set; } = [];
-    [Id(3)] public byte[] ExpectedProof { get; set; } = [];
+    /// <summary>SHA-256 of the expected proof. (Id 3 held the proof itself in earlier versions and is not reused.)</summary>
+    [Id(8)] public byte[] ExpectedProofSha256 { get; set; } = [];
     [Id(4)] public DateTimeOffset ExpiresAt { get; set; }
     [Id(5)] public DateTimeOffset HelloAt { get; set; }
     [Id(6)] public string? TpmManufacturer { get; set; }

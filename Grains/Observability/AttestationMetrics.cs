@@ -17,6 +17,8 @@ public sealed class AttestationMetrics
     private readonly Histogram<double> _enrollmentLatency;
     private readonly Counter<long> _staleResponses;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _failureActions;
+    private readonly Counter<long> _auditWriteFailures;
 
     public AttestationMetrics(IMeterFactory meterFactory, NodePhaseTracker phases)
     {
@@ -31,6 +33,10 @@ public sealed class AttestationMetrics
             "Quote responses refused without a verdict because they answer no outstanding request, tagged reason");
         _refusals = meter.CreateCounter<long>("orleansattest.refusals", "{refusal}",
             "Refused hellos and activations, tagged operation and reason");
+        _failureActions = meter.CreateCounter<long>("orleansattest.failure_actions", "{action}",
+            "Policy failure actions on Failed transitions, tagged action and result (done, failed, or unhandled when no handler is deployed)");
+        _auditWriteFailures = meter.CreateCounter<long>("orleansattest.audit_write_failures", "{entry}",
+            "Audit entries that could not be written (the state change itself was stored), tagged kind");
         meter.CreateObservableGauge("orleansattest.nodes", () =>
             phases.Counts().Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("phase", c.Key.ToString()))),
             "{node}", "Node activations on this silo by phase");
@@ -49,6 +55,12 @@ public sealed class AttestationMetrics
 
     public void RecordStaleResponse(string reasonCode) =>
         _staleResponses.Add(1, new KeyValuePair<string, object?>("reason", reasonCode));
+
+    public void RecordFailureAction(string action, string result) =>
+        _failureActions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("result", result));
+
+    public void RecordAuditWriteFailure(string kind) =>
+        _auditWriteFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void RecordRefusal(string operation, string reasonCode) =>
         _refusals.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reasonCode));

@@ -9,8 +9,8 @@ namespace OrleansAttest.Grains.Verification;
 /// The verdict on a quote response (DESIGN.md step 6): the TPM quote verifier (scheme and hash allowed by the
 /// policy → signature under the activated AK → TPMS_ATTEST → qualifiedSigner under the EK → nonce → selection →
 /// PCR digest), then rollback checks on the verified clockInfo, then every policy evaluator. Pure: no I/O, no
-/// clock, so every hostile input is unit-testable. Fails closed: any exception is a failed verdict
-/// (<c>verification-error</c>), never a pass and never thrown.
+/// clock, no key parsing (the caller passes the parsed AK and EK Name), so every hostile input is unit-testable.
+/// Fails closed: any exception is a failed verdict (<c>verification-error</c>), never a pass and never thrown.
 /// </summary>
 public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes = 4 * 1024 * 1024)
 {
@@ -58,13 +58,12 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
                 $"the supplied PCR values cannot be read as selection '{response.PcrSelection}' with {digests.Length} digests: {e.Message}");
         }
 
-        var ak = AttestationKeyPublic.FromTpmPublic(TpmPublic.Parse(input.AkPublic));
-        var ekName = TpmPublic.Parse(input.EkPublic).ComputeName();
+        var keys = input.Keys ?? throw new ArgumentException("no activated keys were given");
         var verifier = new QuoteVerifier(PolicyNames.ToQuotePolicy(input.Policy));
         var verdict = verifier.Verify(new QuoteVerificationRequest
         {
-            AttestationKey = ak,
-            EndorsementKeyName = ekName,
+            AttestationKey = keys.Ak,
+            EndorsementKeyName = keys.EkName,
             Message = response.Message ?? [],
             Signature = response.Signature ?? [],
             Nonce = input.Nonce,

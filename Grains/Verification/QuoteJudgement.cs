@@ -4,12 +4,11 @@ namespace OrleansAttest.Grains.Verification;
 
 /// <summary>
 /// Everything needed to judge one quote response that already matched the outstanding request: the node's
-/// activated keys (marshalled TPMT_PUBLIC), the nonce and PCR selection issued, the policy and the last baseline.
+/// activated keys (parsed once per grain activation, see <see cref="ActivatedKeys"/>), the nonce and PCR selection issued, the policy and the last baseline.
 /// </summary>
 public sealed record QuoteJudgement(
     string NodeName,
-    byte[] EkPublic,
-    byte[] AkPublic,
+    ActivatedKeys Keys,
     byte[] Nonce,
     string RequestedSelection,
     QuoteResponse Response,

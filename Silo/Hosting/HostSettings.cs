@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using OrleansAttest.Grains.Hosting;
 using OrleansAttest.Silo.Storage;
 
 namespace OrleansAttest.Silo.Hosting;
 
-/// <summary>Everything the host reads from configuration before it builds the silo (storage decides which providers exist).</summary>
+/// <summary>
+/// Everything the host reads from configuration before it builds the silo (storage decides which providers exist).
+/// <see cref="Read"/> also checks the grains' own sections (<see cref="AttestationGrainsOptionsValidator"/>).
+/// </summary>
 public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Dashboard, StorageOptions Storage)
 {
     /// <summary>Binds the three sections and validates them together. Throws <see cref="OptionsValidationException"/>
@@ -17,6 +22,8 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
         var settings = new HostSettings(silo, dashboard, storage);
         if (errors.Count == 0)
             errors.AddRange(HostSettingsValidator.Errors(settings));
+        // The grains' own sections; this host leaves Orleans' minimum reminder period at its default.
+        errors.AddRange(AttestationGrainsOptionsValidator.Errors(configuration, new ReminderOptions().MinimumReminderPeriod));
         if (errors.Count > 0)
             throw new OptionsValidationException("OrleansAttest", typeof(HostSettings), errors);
         return settings;

@@ -68,8 +68,15 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             // The device is repaired (an orderly reboot into the good boot chain), then an operator resets the node.
             await agent.RebootAsync();
             await TestPolicies.MeasureGoodBootAsync(agent);
+            // DESIGN.md: attestation starts over from activation. The node drops the AK's trust and tells the agent,
+            // which says hello and activates again (SwtpmAgent rejoins on "reset").
             var reset = await agent.Grain.ResetAsync("bootloader replaced");
-            Assert.Equal(NodePhase.Activated, reset.Phase);
+            Assert.Equal(NodePhase.Pending, reset.Phase);
+            Assert.Equal(NodeReasons.Reset, reset.ReasonCode);
+            Assert.Null(reset.AkName);
+            Assert.False(reset.AgentConnected);
+            await Wait.UntilAsync(() => agent.Revocations.Any(r => r.Code == NodeReasons.Reset), "the agent told to enroll again");
+            await Wait.UntilAsync(() => agent.Rejoins.Any(r => r.Accepted), "the agent activated again");
             var again = await Wait.ForStatusAsync(agent.Grain, s => s.Phase == NodePhase.Attested && s.LastAttestation!.Passed, "attested after reset");
             Assert.True(again.ResetCount > attested.ResetCount, $"resetCount {again.ResetCount} after a reboot, {attested.ResetCount} before");
             Assert.Equal(1, again.Failures);

@@ -106,6 +106,55 @@ public sealed class QuoteResponseTests(EmbeddedClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_answer_to_a_request_issued_under_an_older_policy_version_is_not_judged_and_a_new_request_follows()
+    {
+        const string name = "edge-policy-change";
+        await using var agent = await SwtpmAgent.StartAsync(name, Factory);
+        await TestPolicies.MeasureGoodBootAsync(agent);
+        var golden = await TestPolicies.PinCurrentAsync(agent);
+        // Long timeouts: the held answer must still be in time after the policy change on a busy machine.
+        var policy = TestPolicies.Fast("quotes-" + name, golden) with
+        {
+            QuoteInterval = TimeSpan.FromSeconds(25), ResponseTimeout = TimeSpan.FromSeconds(20), UnreachableAfter = TimeSpan.FromMinutes(2),
+        };
+        await TestPolicies.SetAsync(Factory, policy);
+        await agent.Grain.DeclareAsync(new NodeDeclaration(name, policy.Name, EkPublicSha256: agent.EkPublicSha256));
+
+        // The first request (sent at activation) is answered with the boot as it was, but the answer is held back ...
+        agent.Behaviour = AgentBehaviour.Hold;
+        await agent.EnrollAsync();
+        await Wait.UntilAsync(() => !agent.Held.IsEmpty, "an answer held back");
+        agent.Held.TryDequeue(out var held);
+        Assert.Equal(NodePhase.Activated, (await agent.Grain.GetStatusAsync()).Phase);
+
+        // ... then the device updates its bootloader and the policy follows, pinning only the new PCR 7 value.
+        await agent.ExtendAsync(7, "bootloader v2");
+        var updated = new Dictionary<string, string[]>(golden) { ["sha256:7"] = [await agent.ReadPcrAsync(7)] };
+        await TestPolicies.SetAsync(Factory, policy with { AllowedPcrValues = updated });
+        // The silo's policy cache (TTL 500 ms in these tests) must have the new version before the old answer arrives.
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        agent.Behaviour = AgentBehaviour.Answer;
+        var counted = (await agent.Grain.GetStatusAsync()).Attestations;
+        var asked = agent.Requests.Count;
+        var result = await agent.Grain.SubmitQuoteAsync(held!);
+        Assert.False(result.Accepted);
+        Assert.Equal(NodeReasons.PolicyChanged, result.ReasonCode);
+        Assert.Contains("version", result.Detail);
+        var status = await agent.Grain.GetStatusAsync();
+        Assert.NotEqual(NodePhase.Failed, status.Phase);
+        Assert.Equal(0, status.Failures);
+
+        // A fresh request follows at once (not after the 25 s interval), and the current evidence passes the new policy.
+        await Wait.UntilAsync(() => agent.Requests.Count > asked, "a new request under the new policy", TimeSpan.FromSeconds(15));
+        var after = await Wait.ForStatusAsync(agent.Grain, s => s.Attestations > counted, "attested under the new policy");
+        Assert.Equal(NodePhase.Attested, after.Phase);
+        Assert.Equal(0, after.Failures);
+        Assert.True(after.LastAttestation!.Passed);
+        Assert.Contains(await agent.Grain.GetAuditAsync(), e => e.Kind == "response-refused" && e.ReasonCode == NodeReasons.PolicyChanged);
+    }
+
+    [Fact]
     public async Task Under_autoRecover_a_Failed_node_that_passes_again_returns_to_Attested_without_a_reset()
     {
         await using var agent = await AttestedAgentAsync("edge-autorecover", p => p with { AutoRecover = true });
@@ -139,6 +188,11 @@ public sealed class QuoteResponseTests(EmbeddedClusterFixture fixture) : IClassF
     public async Task Hostile_evidence_is_a_failed_verdict_with_its_reason_and_leaves_state_intact(string variant, string[] reasons)
     {
         await using var agent = await AttestedAgentAsync("edge-hostile-" + variant);
+        // An honest answer may be in flight: go silent until a request arrives that nobody answers, so no pass can
+        // land between capturing "before" and the tampered answer.
+        agent.Behaviour = AgentBehaviour.Silent;
+        var asked = agent.Requests.Count;
+        await Wait.UntilAsync(() => agent.Requests.Count > asked, "a request left unanswered");
         var before = await agent.Grain.GetStatusAsync();
         agent.Tamper = response => Corrupt(response, variant);
         agent.Behaviour = AgentBehaviour.Tamper;
@@ -158,9 +212,9 @@ public sealed class QuoteResponseTests(EmbeddedClusterFixture fixture) : IClassF
         Assert.Equal(1, failed.Failures);
         Assert.Contains(await agent.Grain.GetAuditAsync(), e => e.Kind == "verdict" && e.Passed == false && e.ReasonCode == failed.ReasonCode);
 
-        // The state still works: an operator reset with honest evidence attests again.
+        // The state still works: an operator reset (the agent then enrolls again) with honest evidence attests again.
         agent.Behaviour = AgentBehaviour.Answer;
-        await agent.Grain.ResetAsync("test");
+        Assert.Equal(NodeReasons.Reset, (await agent.Grain.ResetAsync("test")).ReasonCode);
         await Wait.ForStatusAsync(agent.Grain, s => s.Phase == NodePhase.Attested && s.Attestations > before.Attestations, "attested after reset");
     }
 

@@ -81,6 +81,11 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
         var foreignHello = await agent.SayHelloAsync(agent.Hello(akPublic: other.AkPublic.ToBytes()));
         Assert.True(foreignHello.Accepted, foreignHello.Detail);
         await Assert.ThrowsAnyAsync<Exception>(() => agent.ActivateAsync(foreignHello.Challenge!));
+        // ... and a guess is refused: the foreign AK is never bound to this node.
+        var guessed = await agent.Grain.ActivateAsync(new ActivationProof(foreignHello.Challenge!.SessionId, RandomNumberGenerator.GetBytes(32)), agent.Reference);
+        Assert.Equal(NodeReasons.ProofInvalid, guessed.ReasonCode);
+        Assert.Contains(await agent.Grain.GetAuditAsync(), e => e.Kind == "activation-refused" && e.ReasonCode == NodeReasons.ProofInvalid
+            && e.Detail.Contains(foreignHello.Challenge.SessionId.ToString()));
 
         var status = await agent.Grain.GetStatusAsync();
         Assert.Equal(NodePhase.Pending, status.Phase);
@@ -125,8 +130,12 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
         Assert.Equal(NodeReasons.NodeRevoked, (await agent.SayHelloAsync()).ReasonCode);
 
         var reset = await agent.Grain.ResetAsync("recovered");
-        Assert.Equal(NodePhase.Activated, reset.Phase);
+        Assert.Equal(NodePhase.Pending, reset.Phase);
+        Assert.Equal(NodeReasons.Reset, reset.ReasonCode);
+        Assert.False(reset.AgentConnected);
+        await Wait.UntilAsync(() => agent.Revocations.Any(r => r.Code == NodeReasons.Reset), "the agent told to enroll again");
         await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
+        Assert.Contains(agent.Rejoins, r => r.Accepted);
 
         await agent.Grain.DeleteAsync();
         var deleted = await agent.Grain.GetStatusAsync();
@@ -143,6 +152,34 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
         await agent.EnrollAsync();
         await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
         Assert.Contains(await agent.Grain.GetAuditAsync(), e => e.Kind == "operator-delete");
+    }
+
+    [Fact]
+    public async Task A_reset_of_a_node_that_is_not_Failed_Unreachable_or_Revoked_changes_nothing()
+    {
+        await using var agent = await DeclaredAgentAsync("edge-needless-reset");
+        await agent.EnrollAsync();
+        var attested = await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
+
+        var answer = await agent.Grain.ResetAsync("just in case");
+        Assert.Equal(NodeReasons.ResetNotNeeded, answer.ReasonCode);
+        Assert.Contains("Attested", answer.Detail);
+        Assert.Equal(NodePhase.Attested, answer.Phase);
+        var status = await agent.Grain.GetStatusAsync();
+        Assert.Equal(NodePhase.Attested, status.Phase);
+        Assert.NotEqual(NodeReasons.ResetNotNeeded, status.ReasonCode); // the refusal is an answer, not stored state
+        Assert.Equal(attested.AkName, status.AkName);
+        Assert.True(status.AgentConnected);
+        Assert.Empty(agent.Revocations);
+        Assert.DoesNotContain(await agent.Grain.GetAuditAsync(), e => e.Kind == "operator-reset");
+
+        // A node nobody declared is not created by a reset.
+        var unknown = Factory.GetGrain<IEdgeNodeGrain>("edge-never-declared-" + Guid.NewGuid().ToString("N")[..6]);
+        var refused = await unknown.ResetAsync("typo");
+        Assert.Equal(NodeReasons.ResetNotNeeded, refused.ReasonCode);
+        Assert.Equal(NodePhase.Pending, refused.Phase);
+        Assert.False(refused.Declared);
+        Assert.Empty(await unknown.GetAuditAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Node;
 using OrleansAttest.Grains.Tests.Support;
@@ -36,6 +37,41 @@ public sealed class UnreachableTests(EmbeddedClusterFixture fixture) : IClassFix
         Assert.Equal(0, back.Failures);
         var audit = await agent.Grain.GetAuditAsync();
         Assert.Contains(audit, e => e.Kind == "unreachable" && e.Phase == NodePhase.Unreachable);
+    }
+
+    [Fact]
+    public async Task Reactivating_the_grain_again_and_again_does_not_keep_a_silent_node_from_becoming_Unreachable()
+    {
+        await TestPolicies.SetAsync(Factory, TestPolicies.Fast("reactivated"));
+        await using var agent = await SwtpmAgent.StartAsync("edge-reactivated", Factory);
+        await agent.Grain.DeclareAsync(new NodeDeclaration(agent.NodeName, "reactivated", EkPublicSha256: agent.EkPublicSha256));
+        await agent.EnrollAsync();
+        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
+
+        // Silent from now on; the grain is deactivated and reactivated about every second, far more often than
+        // unreachableAfter (8 s). Each new activation must keep the clock of the last valid quote running.
+        agent.Behaviour = AgentBehaviour.Silent;
+        var silentSince = DateTimeOffset.UtcNow;
+        var deadline = silentSince + TimeSpan.FromSeconds(60);
+        int reactivations = 0;
+        EdgeNodeStatus status;
+        while (true)
+        {
+            status = await agent.Grain.GetStatusAsync(); // activates the grain again after a deactivation
+            if (status.Phase != NodePhase.Attested || DateTimeOffset.UtcNow > deadline)
+                break;
+            await agent.Grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
+            reactivations++;
+            status = await agent.Grain.GetStatusAsync(); // a new activation at once
+            if (status.Phase != NodePhase.Attested)
+                break;
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        }
+        var after = DateTimeOffset.UtcNow - silentSince;
+        Assert.True(status.Phase == NodePhase.Unreachable, $"after {reactivations} reactivations in {after}: {status}");
+        Assert.Equal(NodeReasons.Unreachable, status.ReasonCode);
+        Assert.True(reactivations >= 4, $"only {reactivations} reactivations before the node became Unreachable");
+        Assert.True(after >= TimeSpan.FromSeconds(5), $"unreachable after only {after}");
     }
 
     [Fact]

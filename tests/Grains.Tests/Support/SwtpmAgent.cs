@@ -59,6 +59,12 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
     public ConcurrentQueue<QuoteResponse> Held { get; } = new();
     public QuoteResponse? LastAnswered { get; private set; }
 
+    /// <summary>Whether a <c>reset</c> from the grain makes this agent say hello and activate again (as a real agent does).</summary>
+    public bool RejoinOnReset { get; set; } = true;
+
+    /// <summary>Outcomes of the re-enrollments after resets (activation results, or the hello's refusal).</summary>
+    public ConcurrentQueue<OperationResult> Rejoins { get; } = new();
+
     public IEdgeNodeGrain Grain => _factory.GetGrain<IEdgeNodeGrain>(NodeName);
 
     /// <summary>This agent as the grain sees it: an observer reference made on the agent's cluster client.</summary>
@@ -89,7 +95,11 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
     public Task<HelloResult> SayHelloAsync(AgentHello? hello = null) => Grain.HelloAsync(hello ?? Hello());
 
     /// <summary>Runs TPM2_ActivateCredential on the challenge and sends the proof with this agent's channel.</summary>
-    public async Task<OperationResult> ActivateAsync(ActivationChallenge challenge)
+    public async Task<OperationResult> ActivateAsync(ActivationChallenge challenge) =>
+        await Grain.ActivateAsync(await ProveAsync(challenge), Reference);
+
+    /// <summary>The proof for <paramref name="challenge"/> (TPM2_ActivateCredential, then the HMAC), without sending it.</summary>
+    public async Task<ActivationProof> ProveAsync(ActivationChallenge challenge)
     {
         byte[] secret;
         await _tpmLock.WaitAsync();
@@ -101,7 +111,7 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         {
             _tpmLock.Release();
         }
-        return await Grain.ActivateAsync(new ActivationProof(challenge.SessionId, ActivationProof.Compute(secret, challenge.SessionId, NodeName)), Reference);
+        return new ActivationProof(challenge.SessionId, ActivationProof.Compute(secret, challenge.SessionId, NodeName));
     }
 
     /// <summary>Hello and activation, both of which must be accepted.</summary>
@@ -190,7 +200,26 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
     Task IAgentChannel.RevokedAsync(string reasonCode, string detail)
     {
         Revocations.Enqueue((reasonCode, detail));
+        // After an operator reset the binding is gone: a real agent reconnects (hello + activation), and so does this one.
+        if (reasonCode == "reset" && RejoinOnReset)
+            _ = Task.Run(RejoinAsync);
         return Task.CompletedTask;
+    }
+
+    private async Task RejoinAsync()
+    {
+        try
+        {
+            var hello = await SayHelloAsync();
+            var result = hello.Accepted
+                ? await ActivateAsync(hello.Challenge!)
+                : OperationResult.Refused(hello.ReasonCode ?? "hello-refused", hello.Detail);
+            Rejoins.Enqueue(result);
+        }
+        catch (Exception e)
+        {
+            Rejoins.Enqueue(OperationResult.Refused("rejoin-error", $"{e.GetType().Name}: {e.Message}"));
+        }
     }
 
     private async Task AnswerAsync(QuoteRequest request)

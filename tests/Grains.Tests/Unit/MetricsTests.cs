@@ -29,6 +29,8 @@ public sealed class MetricsTests
 
         metrics.RecordVerdict(false, "pcr-value-not-allowed", TimeSpan.FromMilliseconds(250));
         metrics.RecordStaleResponse("stale-response");
+        metrics.RecordAuditWriteFailure("verdict");
+        metrics.RecordFailureAction("cordon", "unhandled");
         tracker.Set("a", NodePhase.Attested);
         tracker.Set("b", NodePhase.Attested);
         tracker.Set("c", NodePhase.Failed);
@@ -39,6 +41,8 @@ public sealed class MetricsTests
         Assert.Contains(measured, m => m.Instrument == "orleansattest.attestations" && (string?)m.Tags["result"] == "fail" && (string?)m.Tags["reason"] == "pcr-value-not-allowed");
         Assert.Contains(measured, m => m.Instrument == "orleansattest.verdict.duration" && Math.Abs(m.Value - 0.25) < 1e-9);
         Assert.Contains(measured, m => m.Instrument == "orleansattest.stale_responses" && (string?)m.Tags["reason"] == "stale-response");
+        Assert.Contains(measured, m => m.Instrument == "orleansattest.audit_write_failures" && (string?)m.Tags["kind"] == "verdict");
+        Assert.Contains(measured, m => m.Instrument == "orleansattest.failure_actions" && (string?)m.Tags["action"] == "cordon" && (string?)m.Tags["result"] == "unhandled");
         var gauge = measured.Where(m => m.Instrument == "orleansattest.nodes").ToDictionary(m => (string)m.Tags["phase"]!, m => m.Value);
         Assert.Equal(1, gauge["Attested"]);
         Assert.Equal(1, gauge["Unreachable"]);

@@ -6,6 +6,7 @@ using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Verification;
 using OrleansAttest.Tpm.Device.Keys;
 using OrleansAttest.Tpm.Evidence;
+using OrleansAttest.Tpm.Marshalling;
 using OrleansAttest.Tpm.Structures;
 
 namespace OrleansAttest.Grains.Tests.Unit;
@@ -44,7 +45,8 @@ public sealed class QuoteJudgeTests : IDisposable
         Response((ak ?? _ak).Quote(nonce ?? _nonce, Selection, values ?? Values, clock ?? Clock, 0x20240101), values);
 
     private QuoteVerdictResult Judge(QuoteResponse response, AttestationPolicy? policy = null, ClockBaseline? baseline = null, byte[]? akPublic = null) =>
-        _judge.Judge(new QuoteJudgement("node", _ek.ToBytes(), akPublic ?? _ak.Public.ToBytes(), _nonce, Selection.ToString(), response, policy ?? Policy, baseline));
+        _judge.Judge(new QuoteJudgement("node", ActivatedKeys.Parse(_ek.ToBytes(), akPublic ?? _ak.Public.ToBytes()), _nonce, Selection.ToString(),
+            response, policy ?? Policy, baseline));
 
     [Fact]
     public void An_honest_quote_passes_and_sets_the_baseline()
@@ -92,7 +94,20 @@ public sealed class QuoteJudgeTests : IDisposable
         Assert.Equal(NodeReasons.EvidenceTooLarge, Judge(honest with { EventLog = new byte[5 << 20] }).ReasonCode);
         Assert.Equal("signature-malformed", Judge(honest with { Signature = null! }).ReasonCode);
         Assert.Equal(NodeReasons.VerificationError, Judge(null!).ReasonCode);
-        Assert.Equal(NodeReasons.VerificationError, Judge(honest, akPublic: [1, 2, 3]).ReasonCode);
+        Assert.Equal(NodeReasons.VerificationError, _judge.Judge(new QuoteJudgement("node", null!, _nonce, Selection.ToString(), honest, Policy, null)).ReasonCode);
+        // Unreadable stored keys are refused when the grain parses them (it then fails the verdict closed).
+        Assert.Throws<TpmParseException>(() => ActivatedKeys.Parse(_ek.ToBytes(), [1, 2, 3]));
+    }
+
+    [Fact]
+    public void Parsed_keys_match_only_the_public_areas_they_were_parsed_from()
+    {
+        var keys = ActivatedKeys.Parse(_ek.ToBytes(), _ak.Public.ToBytes());
+        Assert.Equal(_ek.ComputeName(), keys.EkName);
+        Assert.Equal(_ak.Public.ComputeName(), keys.Ak.ComputeName());
+        Assert.True(keys.Matches(_ek.ToBytes(), _ak.Public.ToBytes()));
+        using var other = SoftwareAttestationKey.CreateRsa(_ek.ComputeName());
+        Assert.False(keys.Matches(_ek.ToBytes(), other.Public.ToBytes()));
     }
 
     private sealed class NeverThrown : Exception;

@@ -102,6 +102,18 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         Assert.Contains(sentence, silo.Output);
     }
 
+    [Fact]
+    public async Task A_watchdog_period_below_the_minimum_reminder_period_stops_the_silo_at_startup()
+    {
+        var environment = Embedded();
+        environment["OrleansAttest__Polling__WatchdogPeriod"] = "00:00:10";
+        await using var silo = SiloProcess.Start(_workingDirectory, environment);
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the silo kept running:\n{silo.Output}");
+        Assert.Equal(2, silo.ExitCode);
+        Assert.Contains("polling-watchdog-period-too-short: OrleansAttest:Polling:WatchdogPeriod is 00:00:10", silo.Output);
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()
