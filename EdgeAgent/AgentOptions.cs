@@ -1,0 +1,33 @@
+namespace OrleansAttest.EdgeAgent;
+
+/// <summary>What the agent connects to and where it keeps things (configuration section "Agent"; the CLI fills it).</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+    public const string DefaultEventLog = "/sys/kernel/security/tpm0/binary_bios_measurements";
+
+    /// <summary>The gateway, e.g. https://gateway.example:7443.</summary>
+    public Uri? Gateway { get; set; }
+
+    /// <summary>PEM file of the CA(s) the gateway's certificate must chain to.</summary>
+    public string? CaFile { get; set; }
+
+    public string NodeName { get; set; } = "";
+
+    /// <summary>"device:/dev/tpmrm0" or "swtpm:HOST:PORT".</summary>
+    public string Tpm { get; set; } = "device:/dev/tpmrm0";
+
+    /// <summary>Where the AK (ak.pub, ak.priv) is kept, so a restart reuses it.</summary>
+    public string StateDirectory { get; set; } = "/var/lib/orleansattest-agent";
+
+    /// <summary>The binary TCG event log; absent file = no event log is sent.</summary>
+    public string EventLog { get; set; } = DefaultEventLog;
+
+    /// <summary>First reconnect delay; doubled after each failed connection up to <see cref="ReconnectMaxDelay"/>, with jitter.</summary>
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Largest gateway message the agent accepts.</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+}

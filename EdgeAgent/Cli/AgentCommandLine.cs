@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace OrleansAttest.EdgeAgent.Cli;
+
+/// <summary>The edge-agent command line: the options fill <see cref="AgentOptions"/> over appsettings / environment ("Agent__…").</summary>
+public static class AgentCommandLine
+{
+    public static RootCommand Build()
+    {
+        // A string checked here: System.CommandLine has no Uri parser of its own.
+        var gateway = new Option<string>("--gateway") { Description = "the gateway's https address, e.g. https://gateway:7443", Required = true };
+        gateway.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                result.AddError($"--gateway '{text}' is not an absolute https address (e.g. https://gateway:7443)");
+        });
+        var ca = new Option<FileInfo>("--ca") { Description = "PEM file of the CA the gateway's certificate must chain to", Required = true };
+        var node = new Option<string>("--node") { Description = "this device's node name", Required = true };
+        var tpm = new Option<string>("--tpm") { Description = "device:/dev/tpmrm0 or swtpm:HOST:PORT", DefaultValueFactory = _ => "device:/dev/tpmrm0" };
+        var stateDir = new Option<DirectoryInfo>("--state-dir") { Description = "where the AK is kept (ak.pub, ak.priv)", Required = true };
+        var eventLog = new Option<string>("--event-log") { Description = "the binary TCG event log", DefaultValueFactory = _ => AgentOptions.DefaultEventLog };
+        var command = new RootCommand("OrleansAttest edge agent: proves this device's boot state to the verifier through the gateway")
+        {
+            gateway, ca, node, tpm, stateDir, eventLog,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var gatewayUri = new Uri(parse.GetValue(gateway)!);
+            var caFile = parse.GetValue(ca)!.FullName;
+            var nodeName = parse.GetValue(node)!;
+            var tpmUri = parse.GetValue(tpm)!;
+            var stateDirectory = parse.GetValue(stateDir)!.FullName;
+            var eventLogPath = parse.GetValue(eventLog)!;
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).Configure(o =>
+            {
+                o.Gateway = gatewayUri;
+                o.CaFile = caFile;
+                o.NodeName = nodeName;
+                o.Tpm = tpmUri;
+                o.StateDirectory = stateDirectory;
+                o.EventLog = eventLogPath;
+            });
+            builder.Services.AddHostedService<AgentWorker>();
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken);
+            return Environment.ExitCode;
+        });
+        return command;
+    }
+}

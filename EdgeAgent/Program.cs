@@ -1,0 +1,3 @@
+using OrleansAttest.EdgeAgent.Cli;
+
+return await AgentCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,15 @@
+namespace OrleansAttest.Gateway.Agents;
+
+/// <summary>Stable reason codes of the gateway's own refusals (the grain's codes pass through unchanged).</summary>
+public static class GatewayReasons
+{
+    public const string HandshakeTimeout = "handshake-timeout";
+    public const string MessageTooLarge = "message-too-large";
+    public const string MalformedMessage = "malformed-message";
+    public const string UnexpectedMessage = "unexpected-message";
+    public const string ProtocolVersionUnsupported = "protocol-version-unsupported";
+    public const string InvalidNodeName = "invalid-node-name";
+    public const string SessionMismatch = "session-mismatch";
+    public const string NotActivated = "not-activated";
+    public const string VerifierUnavailable = "verifier-unavailable";
+}

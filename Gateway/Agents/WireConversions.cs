@@ -1,0 +1,41 @@
+using Google.Protobuf;
+using OrleansAttest.Protocol.V1;
+using Contracts = OrleansAttest.Grains.Interfaces;
+
+namespace OrleansAttest.Gateway.Agents;
+
+/// <summary>Between the wire messages (protobuf) and the grain contracts (Orleans records).</summary>
+public static class WireConversions
+{
+    public static Contracts.AgentHello ToContract(this Hello hello) =>
+        new(hello.NodeName, hello.EkPublic.ToByteArray(), hello.EkCertificate.IsEmpty ? null : hello.EkCertificate.ToByteArray(),
+            hello.AkPublic.ToByteArray(), [.. hello.PcrBanks], hello.AgentVersion);
+
+    public static ActivationChallenge ToWire(this Contracts.ActivationChallenge challenge) => new()
+    {
+        SessionId = challenge.SessionId.ToString("D"),
+        CredentialBlob = ByteString.CopyFrom(challenge.CredentialBlob),
+        EncryptedSecret = ByteString.CopyFrom(challenge.EncryptedSecret),
+        ExpiresAtUnixMs = challenge.ExpiresAt.ToUnixTimeMilliseconds(),
+    };
+
+    public static QuoteRequest ToWire(this Contracts.QuoteRequest request) => new()
+    {
+        RequestId = request.RequestId.ToString("D"),
+        Nonce = ByteString.CopyFrom(request.Nonce),
+        PcrSelection = request.PcrSelection,
+        EventLogOffset = request.EventLogOffset,
+        ExpiresAtUnixMs = request.ExpiresAt.ToUnixTimeMilliseconds(),
+    };
+
+    /// <summary>Null when the request id is not a GUID (the caller refuses the message).</summary>
+    public static Contracts.QuoteResponse? ToContract(this QuoteResponse response) =>
+        Guid.TryParse(response.RequestId, out var requestId)
+            ? new Contracts.QuoteResponse(requestId, response.Message.ToByteArray(), response.Signature.ToByteArray(), response.PcrSelection,
+                [.. response.PcrDigests.Select(d => d.ToByteArray())], response.EventLogOffset,
+                response.HasEventLog ? response.EventLog.ToByteArray() : null)
+            : null;
+
+    public static GatewayMessage Refusal(string reasonCode, string detail) =>
+        new() { Refused = new Refused { ReasonCode = reasonCode, Detail = detail } };
+}

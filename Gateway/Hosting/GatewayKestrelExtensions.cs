@@ -1,0 +1,25 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using OrleansAttest.Gateway.Options;
+using OrleansAttest.Gateway.Tls;
+
+namespace OrleansAttest.Gateway.Hosting;
+
+public static class GatewayKestrelExtensions
+{
+    /// <summary>Listens for agents on <see cref="GatewayOptions.ListenAddress"/>:<see cref="GatewayOptions.Port"/>, HTTP/2 over TLS only.</summary>
+    public static void ListenAttestationGateway(this KestrelServerOptions kestrel, GatewayOptions options, ILogger logger)
+    {
+        if (!IPAddress.TryParse(options.ListenAddress, out var address))
+            throw new InvalidOperationException($"Gateway:ListenAddress '{options.ListenAddress}' is not an IP address");
+        var certificate = GatewayCertificateSource.Load(options.Tls, logger);
+        kestrel.Listen(address, options.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(certificate);
+        });
+        logger.LogInformation("Gateway listens for agents on {Address}:{Port} (HTTP/2, TLS, certificate {Subject})", address, options.Port, certificate.Subject);
+    }
+}

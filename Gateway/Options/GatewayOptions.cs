@@ -1,0 +1,27 @@
+namespace OrleansAttest.Gateway.Options;
+
+/// <summary>The agent endpoint's limits and listener (configuration section "Gateway").</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest agent message accepted, in bytes; larger ones are refused with "message-too-large".</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Hello and a valid activation proof must arrive within this time, else "handshake-timeout".</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Messages queued to one agent before more are dropped (the grain's response timeout covers a drop).</summary>
+    public int OutboundQueueCapacity { get; set; } = 64;
+
+    /// <summary>How long a closing stream waits to flush its last message (e.g. a refusal) to the agent.</summary>
+    public TimeSpan CloseFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Address Kestrel listens on for agents ("0.0.0.0", "::", "127.0.0.1").</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port of the agent endpoint (HTTP/2 over TLS).</summary>
+    public int Port { get; set; } = 7443;
+
+    public GatewayTlsOptions Tls { get; set; } = new();
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansAttest.EdgeAgent;
+using OrleansAttest.Fixtures;
+using OrleansAttest.Fixtures.Cluster;
+using OrleansAttest.Tpm.Credentials;
+using OrleansAttest.Tpm.Device;
+using OrleansAttest.Tpm.Device.Transport;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Gateway.Tests.Support;
+
+/// <summary>
+/// The product EdgeAgent (its <see cref="AgentRunner"/>) on its own swtpm, run in this process. The test shares the
+/// agent's TPM client to play firmware (extend PCRs), since swtpm serves one connection at a time.
+/// </summary>
+public sealed class TestEdgeAgent : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILoggerFactory _loggers;
+    private Task? _run;
+
+    private TestEdgeAgent(string nodeName, SwtpmInstance tpm, TpmClient client, string stateDirectory, ILoggerFactory loggers, ConcurrentQueue<string> log)
+    {
+        NodeName = nodeName;
+        Tpm = tpm;
+        Client = client;
+        StateDirectory = stateDirectory;
+        _loggers = loggers;
+        Log = log;
+    }
+
+    public string NodeName { get; }
+    public SwtpmInstance Tpm { get; }
+    public TpmClient Client { get; }
+    public string StateDirectory { get; }
+    public ConcurrentQueue<string> Log { get; }
+    public string EkPublicSha256 { get; private set; } = "";
+    public AgentRunner? Runner { get; private set; }
+    public AgentStatus Status => Runner?.Status ?? throw new InvalidOperationException("the agent has not started");
+
+    /// <summary>A fresh swtpm with a good boot measured into PCRs 0-7; the agent is not running yet.</summary>
+    public static async Task<TestEdgeAgent> CreateAsync(string nodeName)
+    {
+        var tpm = await SwtpmInstance.StartAsync();
+        var client = new TpmClient(new SwtpmTransport("127.0.0.1", tpm.Port));
+        var log = new ConcurrentQueue<string>();
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new CapturedLog(nodeName, LogLevel.Information, log)));
+        var agent = new TestEdgeAgent(nodeName, tpm, client, TestDirectory.Create("agent-state"), loggers, log);
+        await using (var ek = await client.GetEndorsementKeyAsync())
+            agent.EkPublicSha256 = EkPublicHash.Compute(ek.Public);
+        for (int pcr = 0; pcr < 8; pcr++)
+            await agent.ExtendAsync(pcr, $"golden component {pcr}");
+        return agent;
+    }
+
+    /// <summary>Starts the agent's reconnect loop against <paramref name="gateway"/>.</summary>
+    public void Start(Uri gateway, string caPath)
+    {
+        var options = new AgentOptions
+        {
+            Gateway = gateway,
+            CaFile = caPath,
+            NodeName = NodeName,
+            Tpm = Tpm.TpmUri,
+            StateDirectory = StateDirectory,
+            EventLog = Path.Combine(StateDirectory, "no-event-log"),
+            ReconnectInitialDelay = TimeSpan.FromMilliseconds(200),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(2),
+        };
+        Runner = new AgentRunner(options, Client, _loggers.CreateLogger<AgentRunner>());
+        _run = Task.Run(() => Runner.RunAsync(_stop.Token));
+    }
+
+    public async Task ExtendAsync(int pcr, string measurement) =>
+        await Client.ExtendPcrAsync(pcr, [(TpmAlgorithm.Sha256, SHA256.HashData(Encoding.UTF8.GetBytes(measurement)))]);
+
+    /// <summary>The current sha256 values of PCRs 0-7 as a pin-everything allow list.</summary>
+    public async Task<Dictionary<string, string[]>> PinCurrentAsync()
+    {
+        var read = await Client.ReadPcrsAsync(PcrSelection.ParseText("sha256:0,1,2,3,4,5,6,7"));
+        var allowed = new Dictionary<string, string[]>();
+        for (int pcr = 0; pcr < 8; pcr++)
+            allowed[$"sha256:{pcr}"] = [Convert.ToHexStringLower(read.Get(TpmAlgorithm.Sha256, pcr))];
+        return allowed;
+    }
+
+    public string LogText() => string.Join(Environment.NewLine, Log);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            try
+            {
+                await _run.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (Exception)
+            {
+                // The test's assertions already judged the agent; stopping only cleans up.
+            }
+        }
+        await Client.DisposeAsync();
+        await Tpm.DisposeAsync();
+        _loggers.Dispose();
+        _stop.Dispose();
+        TestDirectory.TryDelete(StateDirectory);
+    }
+}

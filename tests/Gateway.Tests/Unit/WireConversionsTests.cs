@@ -1,0 +1,57 @@
+using Google.Protobuf;
+using OrleansAttest.Gateway.Agents;
+using OrleansAttest.Protocol.V1;
+using Contracts = OrleansAttest.Grains.Interfaces;
+
+namespace OrleansAttest.Gateway.Tests.Unit;
+
+public sealed class WireConversionsTests
+{
+    [Fact]
+    public void A_quote_response_keeps_every_field_and_tells_an_absent_event_log_from_an_empty_one()
+    {
+        var wire = new QuoteResponse
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Message = ByteString.CopyFrom(1, 2, 3),
+            Signature = ByteString.CopyFrom(4, 5),
+            PcrSelection = "sha256:0,7",
+            EventLogOffset = 42,
+        };
+        wire.PcrDigests.Add(ByteString.CopyFrom(new byte[32]));
+        wire.PcrDigests.Add(ByteString.CopyFrom(Enumerable.Repeat((byte)7, 32).ToArray()));
+        var contract = wire.ToContract()!;
+        Assert.Equal(Guid.Parse(wire.RequestId), contract.RequestId);
+        Assert.Equal([1, 2, 3], contract.Message);
+        Assert.Equal([4, 5], contract.Signature);
+        Assert.Equal("sha256:0,7", contract.PcrSelection);
+        Assert.Equal(2, contract.PcrDigests.Length);
+        Assert.Equal(7, contract.PcrDigests[1][0]);
+        Assert.Equal(42, contract.EventLogOffset);
+        Assert.Null(contract.EventLog);
+
+        wire.EventLog = ByteString.Empty;
+        Assert.NotNull(wire.ToContract()!.EventLog);
+        wire.RequestId = "not-a-guid";
+        Assert.Null(wire.ToContract());
+    }
+
+    [Fact]
+    public void A_challenge_and_a_quote_request_cross_the_wire_intact_and_a_hello_without_certificate_has_none()
+    {
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_123);
+        var challenge = new Contracts.ActivationChallenge(Guid.NewGuid(), [1, 2], [3, 4, 5], expires).ToWire();
+        Assert.Equal(expires.ToUnixTimeMilliseconds(), challenge.ExpiresAtUnixMs);
+        Assert.Equal([3, 4, 5], challenge.EncryptedSecret.ToByteArray());
+        var request = new Contracts.QuoteRequest(Guid.NewGuid(), new byte[32], "sha256:0,1", 128, expires).ToWire();
+        Assert.Equal(128, request.EventLogOffset);
+        Assert.Equal("sha256:0,1", request.PcrSelection);
+
+        var hello = new Hello { NodeName = "edge-1", EkPublic = ByteString.CopyFrom(9), AkPublic = ByteString.CopyFrom(8), AgentVersion = "x/1" };
+        hello.PcrBanks.Add("sha256");
+        var contract = hello.ToContract();
+        Assert.Null(contract.EkCertificate);
+        Assert.Equal(["sha256"], contract.PcrBanks);
+        Assert.Equal([9], contract.EkPublic);
+    }
+}
