@@ -14,7 +14,7 @@ internal sealed class AgentRecorder(TimeSpan latePollThreshold)
     /// <summary>Refusal codes of SubmitQuoteAsync that are not verdicts: the answer matched no live request, or the grain could not judge.</summary>
     public static readonly IReadOnlySet<string> NonVerdictReasons = new HashSet<string>(StringComparer.Ordinal)
     {
-        NodeReasons.StaleResponse, NodeReasons.UnknownRequest, NodeReasons.NonceExpired, NodeReasons.NotPolling,
+        NodeReasons.StaleResponse, NodeReasons.UnknownRequest, NodeReasons.NonceExpired, NodeReasons.NotPolling, NodeReasons.PolicyChanged,
         NodeReasons.PolicyUnavailable, NodeReasons.PolicyNotFound, EdgeNodeGrain.InternalErrorReason,
     };
 

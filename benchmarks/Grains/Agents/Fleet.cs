@@ -29,18 +29,24 @@ internal sealed class Fleet : IDisposable
 
     /// <summary>
     /// Enrolls every node, at most <paramref name="concurrency"/> at a time, each until its first verdict; reports
-    /// progress to standard error every few seconds.
+    /// progress to standard error every few seconds. With <paramref name="spreadOver"/> node i starts no earlier than
+    /// i/N of it, so the nodes' timers and watchdog reminders get phases spread as in a fleet that enrolled over time.
     /// </summary>
-    public async Task<EnrollmentSummary> EnrollAsync(string policyName, int concurrency, TimeSpan firstVerdictTimeout, string label, CancellationToken cancellationToken)
+    public async Task<EnrollmentSummary> EnrollAsync(string policyName, int concurrency, TimeSpan firstVerdictTimeout, string label, CancellationToken cancellationToken,
+        TimeSpan spreadOver = default)
     {
         var outcomes = new ConcurrentBag<EnrollmentOutcome>();
         var started = Stopwatch.StartNew();
         int done = 0;
         using var progress = new Timer(_ => Console.Error.WriteLine(
             $"  {label}: {Volatile.Read(ref done):N0}/{Count:N0} enrolled after {started.Elapsed.TotalSeconds:F0} s"), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
-        await Parallel.ForEachAsync(_agents, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (agent, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, _agents.Length), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (index, token) =>
             {
+                var agent = _agents[index];
+                var startAt = spreadOver * ((double)index / _agents.Length);
+                if (startAt > started.Elapsed)
+                    await Task.Delay(startAt - started.Elapsed, token);
                 outcomes.Add(await agent.EnrollAsync(policyName, firstVerdictTimeout, token));
                 Interlocked.Increment(ref done);
             });

@@ -15,17 +15,18 @@ internal static class MemoryCommand
         var settle = Options.OptionalDuration("--settle", "polling time after enrollment before the final snapshot (default: one interval, at most 2 min)");
         var storage = Options.Storage();
         var watchdog = Options.Duration("--watchdog", "OrleansAttest:Polling:WatchdogPeriod", TimeSpan.FromMinutes(1));
+        var garnetMemory = Options.GarnetMemory();
         var json = Options.Json();
         var command = new Command("memory", "Memory per attested node: one silo, N simulated in-process agents, managed heap and RSS after full GCs")
         {
-            nodes, interval, concurrency, warmup, settle, storage, watchdog, json,
+            nodes, interval, concurrency, warmup, settle, storage, watchdog, garnetMemory, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var every = parse.GetValue(interval);
             var options = new MemoryOptions(parse.GetValue(nodes), every, parse.GetValue(concurrency), parse.GetValue(warmup),
                 parse.GetValue(settle) ?? (every < TimeSpan.FromMinutes(2) ? every : TimeSpan.FromMinutes(2)),
-                parse.GetValue(storage), parse.GetValue(watchdog));
+                parse.GetValue(storage), parse.GetValue(watchdog), parse.GetRequiredValue(garnetMemory));
             return await ReportOutput.FinishAsync(await MemoryScenario.RunAsync(options, cancellationToken), parse.GetValue(json));
         });
         return command;

@@ -54,6 +54,12 @@ internal static class Options
         DefaultValueFactory = _ => StorageChoice.Embedded,
     };
 
+    public static Option<string> GarnetMemory() => new("--garnet-memory")
+    {
+        Description = "embedded storage: OrleansAttest:Storage:GarnetMemory (Garnet's in-memory log; product default 256m)",
+        DefaultValueFactory = _ => "256m",
+    };
+
     public static Option<string?> Json() => new("--json") { Description = "also write the report as JSON to this file" };
 
     public static bool TryParseDuration(string text, out TimeSpan value)

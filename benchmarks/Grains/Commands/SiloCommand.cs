@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using OrleansAttest.Benchmarks.Grains.Hosting;
 using OrleansAttest.Silo.Storage;
 
@@ -20,9 +21,11 @@ internal static class SiloCommand
         var gatewayPort = Options.Int("--gateway-port", "client port", 30000);
         var watchdog = Options.Duration("--watchdog", "OrleansAttest:Polling:WatchdogPeriod", TimeSpan.FromMinutes(1));
         var fastFailover = new Option<bool>("--fast-failover") { DefaultValueFactory = _ => true };
+        var grainLogLevel = new Option<LogLevel>("--grain-log-level") { DefaultValueFactory = _ => LogLevel.Warning };
+        var distributedDirectory = new Option<bool>("--distributed-directory");
         var command = new Command("silo", "(internal) run one benchmark silo on an external store until standard input closes")
         {
-            redis, clusterId, serviceId, name, siloPort, gatewayPort, watchdog, fastFailover,
+            redis, clusterId, serviceId, name, siloPort, gatewayPort, watchdog, fastFailover, grainLogLevel, distributedDirectory,
         };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,6 +40,8 @@ internal static class SiloCommand
                 GatewayPort = parse.GetValue(gatewayPort),
                 WatchdogPeriod = parse.GetValue(watchdog),
                 FastFailover = parse.GetValue(fastFailover),
+                GrainLogLevel = parse.GetValue(grainLogLevel),
+                DistributedDirectory = parse.GetValue(distributedDirectory),
             };
             var host = await BenchSilo.StartAsync(settings, cancellationToken);
             var details = (ILocalSiloDetails)host.Services.GetService(typeof(ILocalSiloDetails))!;

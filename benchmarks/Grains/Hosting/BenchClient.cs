@@ -26,10 +26,8 @@ internal sealed class BenchClient : IAsyncDisposable
             EnvironmentName = Environments.Production,
             DisableDefaults = true,
         });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // A killed silo makes the client log connection errors by the dozen; they are expected in the failover run.
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Logging.AddBenchConsole(LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

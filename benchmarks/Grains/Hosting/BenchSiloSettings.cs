@@ -16,8 +16,17 @@ internal sealed record BenchSiloSettings
     /// <summary>OrleansAttest:Polling:WatchdogPeriod; the product default is one minute.</summary>
     public TimeSpan WatchdogPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Membership timings of tests/Fixtures/Cluster (AttestClusterOptions.FastFailover): a dead silo is noticed in seconds.</summary>
+    /// <summary>Membership timings of tests/ClusterFixtures (AttestClusterOptions.FastFailover): a dead silo is noticed in seconds.</summary>
     public bool FastFailover { get; init; }
 
+    /// <summary>
+    /// An experiment, not the product's configuration: Orleans' strongly consistent directory (AddDistributedGrainDirectory),
+    /// which keeps the survivors' activations when a silo dies instead of deactivating those it held directory entries for.
+    /// </summary>
+    public bool DistributedDirectory { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>Level of the grains' own categories (OrleansAttest.*): Information shows every timeout and transition.</summary>
+    public LogLevel GrainLogLevel { get; init; } = LogLevel.Warning;
 }

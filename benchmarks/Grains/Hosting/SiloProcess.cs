@@ -47,6 +47,8 @@ internal sealed class SiloProcess : IAsyncDisposable
             "--gateway-port", settings.GatewayPort.ToString(CultureInfo.InvariantCulture),
             "--watchdog", settings.WatchdogPeriod.ToString("c", CultureInfo.InvariantCulture),
             "--fast-failover", settings.FastFailover ? "true" : "false",
+            "--grain-log-level", settings.GrainLogLevel.ToString(),
+            "--distributed-directory", settings.DistributedDirectory ? "true" : "false",
         ]))
             start.ArgumentList.Add(argument);
 

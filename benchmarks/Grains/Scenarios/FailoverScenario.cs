@@ -9,7 +9,7 @@ namespace OrleansAttest.Benchmarks.Grains.Scenarios;
 
 /// <summary>
 /// Reactivation after a silo dies: a Debian redis-server (clustering, grain state, reminders, audit), S silos as child
-/// processes with the fast-failover membership timings of tests/Fixtures/Cluster, and this process as the Gateway (an
+/// processes with the fast-failover membership timings of tests/ClusterFixtures, and this process as the Gateway (an
 /// Orleans client holding the simulated agents' observers). Once N nodes are attested and polling, the silo hosting
 /// the most nodes is SIGKILLed. For its nodes: time from the kill to their next request and next passing verdict
 /// (only the watchdog reminder can bring them back: nobody calls them). For all nodes: no failed verdict, every node
@@ -21,8 +21,9 @@ internal static class FailoverScenario
     {
         var report = new BenchReport("failover");
         report.Parameter("nodes", options.Nodes).Parameter("silos", options.Silos).Parameter("interval", options.Interval)
-            .Parameter("watchdog period", options.Watchdog).Parameter("settle", options.Settle).Parameter("deadline", options.Deadline)
+            .Parameter("watchdog period", options.Watchdog).Parameter("settle", options.Settle).Parameter("enrollment spread over", options.Spread).Parameter("deadline", options.Deadline)
             .Parameter("membership", "fast failover: probe 2 s x 2 misses, 1 vote, table refresh 2 s; reminder list refresh 5 s")
+            .Parameter("grain directory", options.DistributedDirectory ? "distributed (AddDistributedGrainDirectory, experiment)" : "Orleans default (product)")
             .Environment("at start");
 
         using var scratch = new ScratchDirectory("failover", options.KeepLogs);
@@ -39,6 +40,8 @@ internal static class FailoverScenario
                 silos.Add(await SiloProcess.StartAsync(new BenchSiloSettings
                 {
                     ClusterId = id, ServiceId = id, Storage = storage, Name = $"silo{i}", WatchdogPeriod = options.Watchdog, FastFailover = true,
+                    DistributedDirectory = options.DistributedDirectory,
+                    GrainLogLevel = options.GrainLogs ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning,
                 }, redis.ConnectionString, scratch.Sub("logs"), cancellationToken));
             client = await BenchClient.StartAsync(id, id, storage, cancellationToken);
             var management = client.Client.GetGrain<IManagementGrain>(0);
@@ -48,7 +51,7 @@ internal static class FailoverScenario
             await BenchPolicy.SetAsync(client.Client, policy);
             var recorder = new AgentRecorder(options.Interval * 1.1 + policy.ResponseTimeout);
             fleet = Fleet.Create("node", 0, options.Nodes, client.Client, recorder, policy.ResponseTimeout);
-            var enrollment = await fleet.EnrollAsync(BenchPolicy.Name, options.Concurrency, TimeSpan.FromMinutes(5), "enrollment", cancellationToken);
+            var enrollment = await fleet.EnrollAsync(BenchPolicy.Name, options.Concurrency, TimeSpan.FromMinutes(5), "enrollment", cancellationToken, options.Spread);
             if (enrollment.Failed > 0)
                 report.Fail($"{enrollment.Failed} nodes did not enroll: {string.Join("; ", enrollment.FirstFailures())}");
             Console.Error.WriteLine($"failover: {enrollment.Succeeded} nodes attested in {enrollment.Elapsed.TotalSeconds:F0} s; settling {options.Settle}");
@@ -82,7 +85,8 @@ internal static class FailoverScenario
                 {
                     try
                     {
-                        var statuses = await management.GetHosts(onlyActive: false);
+                        // Short timeout: the management grain may itself have lived on the dead silo.
+                        var statuses = await management.GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
                         if (!statuses.TryGetValue(victimAddress, out var status) || status == SiloStatus.Dead)
                         {
                             detectedSeconds = Stopwatch.GetElapsedTime(killedAt).TotalSeconds;
@@ -91,7 +95,7 @@ internal static class FailoverScenario
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        // The management grain itself may have lived on the dead silo; ask again.
+                        // Ask again: a new management activation answers once the directory knows the silo is gone.
                     }
                     await Task.Delay(200, cancellationToken);
                 }
@@ -106,6 +110,7 @@ internal static class FailoverScenario
             var reactivation = victimNodes.Where(a => a.FirstPassAfterMark != 0).Select(a => Stopwatch.GetElapsedTime(killedAt, a.FirstPassAfterMark).TotalMilliseconds).ToArray();
             var repoll = victimNodes.Where(a => a.FirstRequestAfterMark != 0).Select(a => Stopwatch.GetElapsedTime(killedAt, a.FirstRequestAfterMark).TotalMilliseconds).ToArray();
             var survivors = survivorNodes.Where(a => a.FirstPassAfterMark != 0).Select(a => Stopwatch.GetElapsedTime(killedAt, a.FirstPassAfterMark).TotalMilliseconds).ToArray();
+            var survivorRequests = survivorNodes.Where(a => a.FirstRequestAfterMark != 0).Select(a => Stopwatch.GetElapsedTime(killedAt, a.FirstRequestAfterMark).TotalMilliseconds).ToArray();
 
             var notAttested = 0;
             long statusFailures = 0;
@@ -130,6 +135,7 @@ internal static class FailoverScenario
             report.Latency("kill → next request (killed silo's nodes)", Distribution.Of(repoll));
             report.Latency("kill → next passing verdict (killed silo's nodes)", Distribution.Of(reactivation));
             report.Result("killed silo's nodes back", reactivation.Length, "", $"of {victimNodes.Length} within {options.Deadline}; now hosted elsewhere: {movedAway}");
+            report.Latency("kill → next request (other nodes)", Distribution.Of(survivorRequests));
             report.Latency("kill → next passing verdict (other nodes)", Distribution.Of(survivors));
             report.Result("failed verdicts after the kill", recorder.VerdictFailures, "", MemoryScenario.Reasons(recorder.FailuresByReason) ?? "must be 0");
             report.Result("failed verdicts before the kill", failuresBefore, "", "must be 0");

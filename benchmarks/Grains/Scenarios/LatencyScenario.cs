@@ -1,4 +1,5 @@
 using OrleansAttest.Benchmarks.Grains.Agents;
+using OrleansAttest.Benchmarks.Grains.Hosting;
 using OrleansAttest.Benchmarks.Grains.Measurement;
 using OrleansAttest.Benchmarks.Grains.Reporting;
 using OrleansAttest.Grains.Interfaces;
@@ -19,11 +20,11 @@ internal static class LatencyScenario
         var report = new BenchReport("latency");
         report.Parameter("nodes", options.Nodes).Parameter("interval", options.Interval).Parameter("duration", options.Duration)
             .Parameter("settle", options.Settle).Parameter("enrollment concurrency", options.Concurrency)
-            .Parameter("storage", options.Storage.ToString().ToLowerInvariant()).Parameter("watchdog period", options.Watchdog)
+            .Parameter("storage", options.Storage == StorageChoice.Embedded ? $"embedded (Garnet memory {options.GarnetMemory})" : "redis").Parameter("watchdog period", options.Watchdog)
             .Environment("at start");
 
         using var listener = new AttestationMeterListener();
-        await using var cluster = await LocalCluster.StartAsync(options.Storage, options.Watchdog, cancellationToken);
+        await using var cluster = await LocalCluster.StartAsync(options.Storage, options.Watchdog, options.GarnetMemory, cancellationToken);
         var policy = BenchPolicy.Create(options.Interval);
         await BenchPolicy.SetAsync(cluster.GrainFactory, policy);
         var latePoll = options.Interval * 1.1 + policy.ResponseTimeout;
@@ -72,6 +73,8 @@ internal static class LatencyScenario
         report.Result("GC pause total", Math.Round(pause.TotalMilliseconds), "ms");
         if (listener.Failed > 0 || recorder.VerdictFailures > 0)
             report.Fail("quotes of honest simulated devices failed");
+        foreach (var (level, count) in LogBudget.Shared.Counts)
+            report.Result($"silo log lines at {level}", count, "", "all categories, printed or not");
         report.Environment("at end");
         return report;
     }

@@ -36,7 +36,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public string DataDirectory => _scratch.Path;
 
-    public static async Task<LocalCluster> StartAsync(StorageChoice storage, TimeSpan watchdog, CancellationToken cancellationToken)
+    public static async Task<LocalCluster> StartAsync(StorageChoice storage, TimeSpan watchdog, string garnetMemory, CancellationToken cancellationToken)
     {
         var scratch = new ScratchDirectory(storage == StorageChoice.Redis ? "redis" : "embedded");
         RedisServerProcess? redis = null;
@@ -50,8 +50,8 @@ internal sealed class LocalCluster : IAsyncDisposable
             }
             else
             {
-                // The product defaults (256m log memory, 16m index) on a temp directory and a free port.
-                options = new StorageOptions { Mode = StorageMode.Embedded, DataDirectory = scratch.Sub("garnet"), GarnetPort = FreePort.Next() };
+                // The product defaults (16m index; 256m log memory unless told) on a temp directory and a free port.
+                options = new StorageOptions { Mode = StorageMode.Embedded, DataDirectory = scratch.Sub("garnet"), GarnetPort = FreePort.Next(), GarnetMemory = garnetMemory };
             }
             var id = "bench-" + Guid.NewGuid().ToString("N")[..8];
             var host = await BenchSilo.StartAsync(new BenchSiloSettings { ClusterId = id, ServiceId = id, Storage = options, WatchdogPeriod = watchdog }, cancellationToken);
@@ -79,7 +79,6 @@ internal sealed class LocalCluster : IAsyncDisposable
         "store_mainlog_memory_size", // Garnet: in-memory log pages in use
         "store_index_size",          // Garnet: hash index
         "aof_memory_size",           // Garnet: append-only-file buffer
-        "Log.TailAddress",           // Garnet: bytes appended to the log so far (records and their updates)
     ];
 
     /// <summary>Keys in the store and the <see cref="StoreMemoryFields"/> it reports.</summary>

@@ -1,4 +1,5 @@
 using OrleansAttest.Benchmarks.Grains.Agents;
+using OrleansAttest.Benchmarks.Grains.Hosting;
 using OrleansAttest.Benchmarks.Grains.Measurement;
 using OrleansAttest.Benchmarks.Grains.Reporting;
 using OrleansAttest.Grains.Interfaces;
@@ -18,11 +19,11 @@ internal static class MemoryScenario
         var report = new BenchReport("memory");
         report.Parameter("nodes", options.Nodes).Parameter("interval", options.Interval).Parameter("warm-up nodes", options.Warmup)
             .Parameter("enrollment concurrency", options.Concurrency).Parameter("settle", options.Settle)
-            .Parameter("storage", options.Storage.ToString().ToLowerInvariant()).Parameter("watchdog period", options.Watchdog)
+            .Parameter("storage", options.Storage == StorageChoice.Embedded ? $"embedded (Garnet memory {options.GarnetMemory})" : "redis").Parameter("watchdog period", options.Watchdog)
             .Environment("at start");
 
         using var listener = new AttestationMeterListener();
-        await using var cluster = await LocalCluster.StartAsync(options.Storage, options.Watchdog, cancellationToken);
+        await using var cluster = await LocalCluster.StartAsync(options.Storage, options.Watchdog, options.GarnetMemory, cancellationToken);
         var policy = BenchPolicy.Create(options.Interval);
         await BenchPolicy.SetAsync(cluster.GrainFactory, policy);
         var recorder = new AgentRecorder(options.Interval * 1.1 + policy.ResponseTimeout);
@@ -88,8 +89,6 @@ internal static class MemoryScenario
         foreach (var field in LocalCluster.StoreMemoryFields)
             if (storeMemory.TryGetValue(field, out var bytes))
                 report.Result($"store {field}", Mib(bytes), "MiB", options.Storage == StorageChoice.Embedded ? "Garnet, inside this process" : "redis-server process");
-        if (storeMemory.TryGetValue("Log.TailAddress", out var logBytes))
-            report.Result("store log bytes per node", Math.Round(logBytes / (double)total), "B", "Garnet log appended so far / nodes (state writes, audit entries, reminders)");
         if (cluster.Redis is { } redis)
             report.Result("redis-server RSS per node", Math.Round(ProcStatus.ResidentBytes(redis.ProcessId) / (double)total), "B", "store process, all nodes");
         report.Result("store bytes on disk", Mib(cluster.DataBytesOnDisk()), "MiB");
@@ -101,6 +100,8 @@ internal static class MemoryScenario
             report.Fail($"quotes of honest simulated devices failed: {Reasons(recorder.FailuresByReason)} {Reasons(listener.Verdicts)}");
         if (attested < total)
             report.Fail($"only {attested} of {total} nodes are Attested at the end");
+        foreach (var (level, count) in LogBudget.Shared.Counts)
+            report.Result($"silo log lines at {level}", count, "", "all categories, printed or not");
         report.Environment("at end");
         return report;
     }
