@@ -41,7 +41,8 @@ public sealed class SimulatedDevice : IDisposable
         Pcrs = new SimulatedPcrBanks(options.PcrBanks);
         options.Firmware.MeasureInto(Pcrs);
         EkPublicSha256 = EkPublicHash.Compute(ek.EkPublic);
-        _hello = new AgentHello(nodeName, ek.EkPublic.ToBytes(), null, ak.Public.ToBytes(),
+        // Copies: ToBytes() hands out the public areas' own cached arrays, and a hello may travel by reference in-process.
+        _hello = new AgentHello(nodeName, ek.EkPublic.ToBytes().ToArray(), null, ak.Public.ToBytes().ToArray(),
             options.PcrBanks.Select(TpmHash.Describe).ToArray(), options.AgentVersion);
     }
 
