@@ -8,7 +8,8 @@ namespace OrleansAttest.Benchmarks.Grains.Measurement;
 /// </summary>
 internal sealed record MemorySnapshot(long ManagedBytes, long HeapSizeBytes, long CommittedBytes, long ResidentBytes, long AnonymousBytes, DateTimeOffset Time)
 {
-    public static MemorySnapshot Take()
+    /// <summary>Takes a snapshot and writes it on one line to standard error, so a run that dies later still leaves its measurements.</summary>
+    public static MemorySnapshot Take(string label)
     {
         for (int i = 0; i < 2; i++)
         {
@@ -17,7 +18,10 @@ internal sealed record MemorySnapshot(long ManagedBytes, long HeapSizeBytes, lon
             GC.WaitForPendingFinalizers();
         }
         var info = GC.GetGCMemoryInfo(GCKind.Any);
-        return new MemorySnapshot(GC.GetTotalMemory(forceFullCollection: false), info.HeapSizeBytes, info.TotalCommittedBytes,
+        var snapshot = new MemorySnapshot(GC.GetTotalMemory(forceFullCollection: false), info.HeapSizeBytes, info.TotalCommittedBytes,
             ProcStatus.ResidentBytes(), ProcStatus.AnonymousBytes(), DateTimeOffset.UtcNow);
+        Console.Error.WriteLine($"snapshot {label}: managed {snapshot.ManagedBytes:N0} B, GC committed {snapshot.CommittedBytes:N0} B, " +
+            $"RSS {snapshot.ResidentBytes:N0} B, anonymous RSS {snapshot.AnonymousBytes:N0} B");
+        return snapshot;
     }
 }

@@ -69,7 +69,18 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>Node activations on this silo by phase (the grains' own tracker behind the orleansattest.nodes gauge).</summary>
     public IReadOnlyDictionary<NodePhase, int> Phases() => Services.GetRequiredService<NodePhaseTracker>().Counts();
 
-    public async Task<int> ActivationCountAsync() => await GrainFactory.GetGrain<IManagementGrain>(0).GetTotalActivationCount();
+    /// <summary>Activations in the cluster, or -1 when the management grain did not answer in time.</summary>
+    public async Task<int> ActivationCountAsync()
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IManagementGrain>(0).GetTotalActivationCount().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return -1;
+        }
+    }
 
     /// <summary>Memory figures the store reports about itself (INFO memory / INFO store), by name.</summary>
     public static readonly string[] StoreMemoryFields =
@@ -81,16 +92,29 @@ internal sealed class LocalCluster : IAsyncDisposable
         "aof_memory_size",           // Garnet: append-only-file buffer
     ];
 
-    /// <summary>Keys in the store and the <see cref="StoreMemoryFields"/> it reports.</summary>
+    /// <summary>
+    /// Keys in the store (-1 when it did not answer) and the <see cref="StoreMemoryFields"/> it reports. Best effort:
+    /// a store busy with 100,000 nodes may answer slowly, and the measurement taken before must not be lost for it.
+    /// </summary>
     public async Task<(long Keys, IReadOnlyDictionary<string, long> Memory)> StoreStatsAsync()
     {
         // Our own admin connection: the silo's shared multiplexer may not run INFO.
         var configuration = StorageSiloBuilderExtensions.RedisConfiguration(Storage);
         configuration.AllowAdmin = true;
+        configuration.AsyncTimeout = configuration.SyncTimeout = 60_000;
+        var memory = new Dictionary<string, long>(StringComparer.Ordinal);
+        long keys;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
         var server = redis.GetServers()[0];
-        long keys = await server.DatabaseSizeAsync();
-        var memory = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            keys = await server.DatabaseSizeAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Console.Error.WriteLine($"store: DBSIZE did not answer: {e.Message}");
+            return (-1, memory);
+        }
         foreach (var section in new[] { "memory", "store" })
         {
             try
@@ -100,9 +124,9 @@ internal sealed class LocalCluster : IAsyncDisposable
                         if (StoreMemoryFields.Contains(pair.Key) && long.TryParse(pair.Value, out var bytes))
                             memory[pair.Key] = bytes;
             }
-            catch (RedisException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                // A store without this INFO section.
+                // A store without this INFO section, or too busy to answer it.
             }
         }
         return (keys, memory);

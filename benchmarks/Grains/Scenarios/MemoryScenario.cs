@@ -29,10 +29,10 @@ internal static class MemoryScenario
         var recorder = new AgentRecorder(options.Interval * 1.1 + policy.ResponseTimeout);
 
         Console.Error.WriteLine($"memory: creating {options.Warmup + options.Nodes:N0} simulated devices and agents");
-        var empty = MemorySnapshot.Take();
+        var empty = MemorySnapshot.Take("silo, no node");
         using var warmFleet = Fleet.Create("warm", 0, options.Warmup, cluster.GrainFactory, recorder, policy.ResponseTimeout);
         using var fleet = Fleet.Create("node", 0, options.Nodes, cluster.GrainFactory, recorder, policy.ResponseTimeout);
-        var cold = MemorySnapshot.Take();
+        var cold = MemorySnapshot.Take("agents created");
 
         var firstVerdictTimeout = TimeSpan.FromMinutes(10);
         var warm = cold;
@@ -41,7 +41,7 @@ internal static class MemoryScenario
             var warmup = await warmFleet.EnrollAsync(BenchPolicy.Name, options.Concurrency, firstVerdictTimeout, "warm-up", cancellationToken);
             if (warmup.Failed > 0)
                 report.Fail($"{warmup.Failed} warm-up nodes did not enroll: {string.Join("; ", warmup.FirstFailures())}");
-            warm = MemorySnapshot.Take();
+            warm = MemorySnapshot.Take("warm");
         }
 
         Console.Error.WriteLine($"memory: enrolling {options.Nodes:N0} nodes, {options.Concurrency} at a time");
@@ -54,7 +54,7 @@ internal static class MemoryScenario
         Console.Error.WriteLine($"memory: all enrolled in {enrollment.Elapsed.TotalSeconds:F0} s; settling for {options.Settle}");
         var passesBefore = recorder.Passes;
         await Task.Delay(options.Settle, cancellationToken);
-        var final = MemorySnapshot.Take();
+        var final = MemorySnapshot.Take("final");
         var phases = cluster.Phases();
         var activations = await cluster.ActivationCountAsync();
         var (keys, storeMemory) = await cluster.StoreStatsAsync();
