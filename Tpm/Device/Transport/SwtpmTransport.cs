@@ -4,13 +4,19 @@ namespace OrleansAttest.Tpm.Device.Transport;
 
 /// <summary>
 /// swtpm's TCP data channel (<c>swtpm socket --server type=tcp</c>): raw TPM command bytes in, raw response out,
-/// one client at a time. The connection is opened on first use and kept (like tpm2-tools' swtpm TCTI keeps it for
-/// a tool's life); a connection the server closed, or one left out of step by an error or a cancellation, is
-/// dropped and the next command connects afresh.
+/// one client at a time. The connection is opened on first use and kept while commands follow each other; after
+/// <paramref name="idleRelease"/> without a command it is closed, so a long-running client (the edge agent) does
+/// not lock out tpm2-tools or another process — swtpm keeps loaded objects and sessions across connections, like a
+/// TPM across bus transactions. A connection the server closed, or one left out of step by an error or a
+/// cancellation, is dropped and the next command connects afresh.
 /// </summary>
-public sealed class SwtpmTransport(string host, int port, TimeSpan? commandTimeout = null) : ITpmTransport
+public sealed class SwtpmTransport(string host, int port, TimeSpan? commandTimeout = null, TimeSpan? idleRelease = null) : ITpmTransport
 {
+    /// <summary>Default idle time after which the connection is released (null in the constructor = never).</summary>
+    public static readonly TimeSpan DefaultIdleRelease = TimeSpan.FromMilliseconds(200);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private Timer? _idleTimer;
     // swtpm generates RSA keys in the command path; CreatePrimary can take seconds on a slow machine.
     private readonly TimeSpan _timeout = commandTimeout ?? TimeSpan.FromMinutes(2);
     private TcpClient? _client;
@@ -37,6 +43,8 @@ public sealed class SwtpmTransport(string host, int port, TimeSpan? commandTimeo
                 await stream.WriteAsync(command, timeout.Token);
                 var response = await TpmResponseFrame.ReadAsync(stream, Description, timeout.Token);
                 completed = true;
+                if (idleRelease is { } idle)
+                    (_idleTimer ??= new Timer(_ => ReleaseIfIdle())).Change(idle, Timeout.InfiniteTimeSpan);
                 return response;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -74,6 +82,21 @@ public sealed class SwtpmTransport(string host, int port, TimeSpan? commandTimeo
         _client = client;
         _stream = client.GetStream();
         return _stream;
+    }
+
+    /// <summary>Closes the connection unless a command is running (that command re-arms the timer).</summary>
+    private void ReleaseIfIdle()
+    {
+        if (!_gate.Wait(0))
+            return;
+        try
+        {
+            Disconnect();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Readable with nothing to read means the peer closed (e.g. swtpm restarted) while we were idle.</summary>
@@ -124,6 +147,7 @@ public sealed class SwtpmTransport(string host, int port, TimeSpan? commandTimeo
         try
         {
             _disposed = true;
+            _idleTimer?.Dispose();
             Disconnect();
         }
         finally

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace OrleansAttest.Tpm.Device.Transport;
 
-/// <summary>Opens a transport from its text form: "device:/dev/tpmrm0" or "swtpm:HOST:PORT".</summary>
+/// <summary>
+/// Opens a transport from its text form: "device:/dev/tpmrm0" or "swtpm:HOST:PORT" (the swtpm connection is released
+/// when idle, so tpm2-tools can reach the same simulator while an agent runs).
+/// </summary>
 public static class TpmTransports
 {
     public static ITpmTransport Open(string uri)
@@ -40,6 +43,6 @@ public static class TpmTransports
             throw new ArgumentException($"TPM address '{uri}' has an empty host", nameof(uri));
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
             throw new ArgumentException($"TPM address '{uri}' has port '{portText}', which is not a number from 1 to 65535", nameof(uri));
-        return new SwtpmTransport(host, port);
+        return new SwtpmTransport(host, port, idleRelease: SwtpmTransport.DefaultIdleRelease);
     }
 }
