@@ -49,8 +49,13 @@ public sealed record TpmPublic
     private sealed record MarshalCache(TpmPublic Owner, byte[] Bytes);
     private MarshalCache? _marshalled;
 
-    /// <summary>Marshalled TPMT_PUBLIC: the input bytes when parsed, else our marshalling.</summary>
-    public byte[] ToBytes()
+    /// <summary>Marshalled TPMT_PUBLIC: the input bytes when parsed, else our marshalling. A copy: the cached bytes behind Name stay unchangeable.</summary>
+    public byte[] ToBytes() => Marshalled().ToArray();
+
+    /// <summary>The cached marshalled TPMT_PUBLIC, read-only (no copy).</summary>
+    public ReadOnlySpan<byte> AsSpan() => Marshalled();
+
+    private byte[] Marshalled()
     {
         if (_marshalled is null || !ReferenceEquals(_marshalled.Owner, this))
         {
@@ -62,12 +67,12 @@ public sealed record TpmPublic
     }
 
     /// <summary>Marshalled TPM2B_PUBLIC (size-prefixed), the format of tpm2-tools' *.pub files.</summary>
-    public byte[] ToSizedBytes() => new TpmWriter().WriteSized(ToBytes()).ToArray();
+    public byte[] ToSizedBytes() => new TpmWriter().WriteSized(Marshalled()).ToArray();
 
-    public void WriteTo(TpmWriter writer) => writer.WriteBytes(ToBytes());
+    public void WriteTo(TpmWriter writer) => writer.WriteBytes(Marshalled());
 
     /// <summary>Name = nameAlg ‖ H_nameAlg(TPMT_PUBLIC).</summary>
-    public byte[] ComputeName() => TpmName.Compute(NameAlg, ToBytes());
+    public byte[] ComputeName() => TpmName.Compute(NameAlg, Marshalled());
 
     public bool IsRsa => Type == TpmAlgorithm.Rsa;
     public bool IsEcc => Type == TpmAlgorithm.Ecc;

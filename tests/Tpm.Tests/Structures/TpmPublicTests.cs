@@ -36,6 +36,22 @@ public sealed class TpmPublicTests
     }
 
     [Fact]
+    public void Changing_the_returned_bytes_cannot_change_the_public_area_or_its_name()
+    {
+        var original = TpmPublic.Parse(new TpmPublic
+        {
+            Type = TpmAlgorithm.Rsa, NameAlg = TpmAlgorithm.Sha256,
+            Attributes = TpmObjectAttributes.Restricted | TpmObjectAttributes.Sign, RsaKeyBits = 2048, RsaModulus = new byte[256],
+        }.ToBytes());
+        var name = original.ComputeName();
+        var bytes = original.ToBytes();
+        bytes.AsSpan().Fill(0xff);
+        Assert.Equal(name, original.ComputeName());
+        Assert.NotEqual(bytes, original.ToBytes());
+        Assert.True(original.AsSpan().SequenceEqual(original.ToBytes()));
+    }
+
+    [Fact]
     public void Marshalled_template_parses_back_to_an_equal_public_area()
     {
         var original = new TpmPublic
