@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+using OrleansAttest.Grains.Interfaces;
+
+namespace OrleansAttest.Silo.Health;
+
+/// <summary>
+/// Gateway role: whether the Orleans client is connected to the cluster. Set once the client has started and whenever
+/// it has gateways again; cleared when Orleans reports the cluster connection lost. Gauge <c>orleansattest.client.connected</c>.
+/// </summary>
+public sealed class ClientReadiness : IClusterConnectionStatusObserver
+{
+    private volatile bool _started;
+    private volatile bool _connected;
+
+    public ClientReadiness(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Telemetry.MeterName);
+        meter.CreateObservableGauge("orleansattest.client.connected", () => IsReady ? 1 : 0, unit: null,
+            description: "1 while this gateway's Orleans client is connected to the cluster");
+    }
+
+    public bool IsReady => _started && _connected;
+
+    /// <summary>The client's start completed (it connected to at least one silo).</summary>
+    public void MarkStarted()
+    {
+        _connected = true;
+        _started = true;
+    }
+
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
+        _connected = currentNumberOfGateways > 0;
+
+    public void NotifyClusterConnectionLost() => _connected = false;
+}
