@@ -4,8 +4,9 @@ using OrleansAttest.Grains.Interfaces;
 namespace OrleansAttest.Silo.Health;
 
 /// <summary>
-/// Gateway role: whether the Orleans client is connected to the cluster. Set once the client has started and whenever
-/// it has gateways again; cleared when Orleans reports the cluster connection lost. Gauge <c>orleansattest.client.connected</c>.
+/// Gateway role: whether the Orleans client is connected to the cluster. Set once the client has started and whenever a
+/// probe (<see cref="ClusterConnectionKeeper"/>) succeeds or Orleans reports gateways again; cleared when Orleans reports
+/// the cluster connection lost or a probe fails. Gauge <c>orleansattest.client.connected</c>.
 /// </summary>
 public sealed class ClientReadiness : IClusterConnectionStatusObserver
 {
@@ -27,6 +28,8 @@ public sealed class ClientReadiness : IClusterConnectionStatusObserver
         _connected = true;
         _started = true;
     }
+
+    public void ReportProbe(bool reached) => _connected = reached;
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
         _connected = currentNumberOfGateways > 0;

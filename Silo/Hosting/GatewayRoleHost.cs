@@ -44,6 +44,7 @@ public static partial class GatewayRoleHost
         });
         // Registered after the Orleans client, so it starts once the client is connected.
         builder.Services.AddHostedService<ClientStartedMarker>();
+        builder.Services.AddHostedService<ClusterConnectionKeeper>();
         builder.Services.AddHealthChecks().AddCheck<ClientReadinessHealthCheck>("cluster-client", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddOrleansAttestTelemetry();
         builder.AddAgentEndpoint(settings);
