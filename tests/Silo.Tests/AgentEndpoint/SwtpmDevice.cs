@@ -61,8 +61,11 @@ public sealed class SwtpmDevice : IAsyncDisposable
     }
 
     /// <summary>The edge-agent command line for this device against <paramref name="gateway"/>.</summary>
-    public string[] AgentArguments(Uri gateway, string caPath) =>
-        ["--gateway", gateway.ToString(), "--ca", caPath, "--node", NodeName, "--tpm", Tpm.TpmUri, "--state-dir", StateDirectory,
+    public string[] AgentArguments(Uri gateway, string caPath) => AgentArguments(gateway.ToString(), caPath);
+
+    /// <summary>The edge-agent command line for this device; <paramref name="gateways"/> may list several, comma-separated.</summary>
+    public string[] AgentArguments(string gateways, string caPath) =>
+        ["--gateway", gateways, "--ca", caPath, "--node", NodeName, "--tpm", Tpm.TpmUri, "--state-dir", StateDirectory,
             "--event-log", Path.Combine(StateDirectory, "none")];
 
     public async ValueTask DisposeAsync()
