@@ -4,13 +4,12 @@ using OrleansAttest.Grains.Interfaces;
 namespace OrleansAttest.Silo.Health;
 
 /// <summary>
-/// Gateway role: whether the Orleans client is connected to the cluster. Set once the client has started and whenever a
-/// probe (<see cref="ClusterConnectionKeeper"/>) succeeds or Orleans reports gateways again; cleared when Orleans reports
-/// the cluster connection lost or a probe fails. Gauge <c>orleansattest.client.connected</c>.
+/// Gateway role: whether the Orleans client is connected to the cluster. Set when a probe (<see cref="ClusterConnectionKeeper"/>)
+/// succeeds or Orleans reports gateways again; cleared when Orleans reports the cluster connection lost or a probe
+/// fails. False until the first probe succeeds. Gauge <c>orleansattest.client.connected</c>.
 /// </summary>
 public sealed class ClientReadiness : IClusterConnectionStatusObserver
 {
-    private volatile bool _started;
     private volatile bool _connected;
 
     public ClientReadiness(IMeterFactory meterFactory)
@@ -20,14 +19,7 @@ public sealed class ClientReadiness : IClusterConnectionStatusObserver
             description: "1 while this gateway's Orleans client is connected to the cluster");
     }
 
-    public bool IsReady => _started && _connected;
-
-    /// <summary>The client's start completed (it connected to at least one silo).</summary>
-    public void MarkStarted()
-    {
-        _connected = true;
-        _started = true;
-    }
+    public bool IsReady => _connected;
 
     public void ReportProbe(bool reached) => _connected = reached;
 

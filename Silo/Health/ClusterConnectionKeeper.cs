@@ -4,7 +4,8 @@ namespace OrleansAttest.Silo.Health;
 /// Gateway role: keeps the Orleans client connected. An Orleans client reconnects only when it has something to send,
 /// but a gateway whose agents are waiting for quote requests sends nothing, while the restarted silos can reach its
 /// agents' observers only once it is connected again (measured: ~48 s of silence after a whole-cluster restart without
-/// this). So it probes the cluster with a cheap management call: every second while disconnected, every 5 s otherwise.
+/// this). So it probes the cluster with a cheap management call: every second while disconnected (including while the
+/// client is still starting), every 5 s otherwise. Its result is the gateway's readiness.
 /// </summary>
 internal sealed partial class ClusterConnectionKeeper(IClusterClient client, ClientReadiness readiness, ILogger<ClusterConnectionKeeper> logger) : BackgroundService
 {

@@ -22,7 +22,13 @@ public static partial class GatewayRoleHost
     public static WebApplication Build(WebApplicationBuilder builder, HostSettings settings)
     {
         var silo = settings.Silo;
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(silo.ShutdownTimeoutSeconds));
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromSeconds(silo.ShutdownTimeoutSeconds);
+            // The client's start waits (retrying) until a silo answers; meanwhile Kestrel must already serve /healthz
+            // (a liveness probe) and refuse agents with verifier-unavailable, so the services start side by side.
+            o.ServicesStartConcurrently = true;
+        });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(silo.HttpPort));
         builder.Services.AddSingleton<ClientReadiness>();
         builder.UseOrleansClient(client =>
@@ -42,8 +48,6 @@ public static partial class GatewayRoleHost
             });
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClientReadiness>());
         });
-        // Registered after the Orleans client, so it starts once the client is connected.
-        builder.Services.AddHostedService<ClientStartedMarker>();
         builder.Services.AddHostedService<ClusterConnectionKeeper>();
         builder.Services.AddHealthChecks().AddCheck<ClientReadinessHealthCheck>("cluster-client", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddOrleansAttestTelemetry();

@@ -52,8 +52,12 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
         Task? watcher = null;
         try
         {
-            await silo.WaitUntilReadyAsync(_http, Timeout);
+            // Gateway A starts before any silo: alive (/healthz) at once, ready only once its client reaches the cluster.
             gatewayA = SiloProcess.Start(_workingDirectory, gatewayRole);
+            await Eventually.UntilAsync(async () => (await TryGetAsync($"http://127.0.0.1:{gatewayA.HttpPort}/healthz")) == System.Net.HttpStatusCode.OK,
+                Timeout, "gateway A alive without a cluster");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, await TryGetAsync($"http://127.0.0.1:{gatewayA.HttpPort}/readyz"));
+            await silo.WaitUntilReadyAsync(_http, Timeout);
             await gatewayA.WaitUntilReadyAsync(_http, Timeout);
             Assert.Contains("Starting gateway (no silo)", gatewayA.Output);
             var ca = Path.Combine(_workingDirectory, "data", "tls", "gateway-ca.crt");
@@ -113,6 +117,19 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
                 if (process is not null)
                     await process.DisposeAsync();
             }
+        }
+    }
+
+    private async Task<System.Net.HttpStatusCode?> TryGetAsync(string url)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(url);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
         }
     }
 
