@@ -9,6 +9,12 @@ public sealed class AgentOptions
     /// <summary>The gateway, e.g. https://gateway.example:7443.</summary>
     public Uri? Gateway { get; set; }
 
+    /// <summary>More gateways for failover: after a lost or failed connection the agent tries the next one, round robin.</summary>
+    public Uri[] AdditionalGateways { get; set; } = [];
+
+    /// <summary><see cref="Gateway"/> followed by <see cref="AdditionalGateways"/>.</summary>
+    public IReadOnlyList<Uri> AllGateways => [.. (Gateway is null ? [] : new[] { Gateway }), .. AdditionalGateways];
+
     /// <summary>PEM file of the CA(s) the gateway's certificate must chain to.</summary>
     public string? CaFile { get; set; }
 

@@ -22,15 +22,20 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
         await using var tpm = await AgentTpm.OpenAsync(tpmClient, options.StateDirectory, cancellationToken);
         logger.LogInformation("Node {Node}: TPM {Tpm} opened; AK {AkState} in {StateDirectory}", options.NodeName, tpmClient.Transport.Description,
             tpm.AkIsNew ? "created" : "loaded", options.StateDirectory);
-        using var channel = GatewayChannelFactory.Create(options);
-        var client = new AgentGateway.AgentGatewayClient(channel);
+        var gateways = options.AllGateways;
+        if (gateways.Count == 0)
+            throw new InvalidOperationException("no gateway address is configured (--gateway)");
+        // One channel per gateway, made once; after any end of a session the next gateway is tried (failover, round robin).
+        var channels = gateways.Select(g => GatewayChannelFactory.Create(options, g)).ToArray();
+        using var disposeChannels = new ChannelsDisposer(channels);
         var eventLog = new EventLogSource(options.EventLog);
         var backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
-        while (!cancellationToken.IsCancellationRequested)
+        for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
         {
+            var gateway = gateways[attempt % gateways.Count];
             try
             {
-                var session = new GatewaySession(client, tpm, eventLog, options, Status, logger);
+                var session = new GatewaySession(new AgentGateway.AgentGatewayClient(channels[attempt % channels.Length]), tpm, eventLog, options, Status, logger);
                 if (await session.RunAsync(cancellationToken))
                     backoff.Reset();
             }
@@ -40,14 +45,14 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
             }
             catch (RpcException e)
             {
-                logger.LogWarning("Node {Node}: connection to {Gateway} lost: {Status}: {Detail}", options.NodeName, options.Gateway, e.StatusCode, e.Status.Detail);
+                logger.LogWarning("Node {Node}: connection to {Gateway} lost: {Status}: {Detail}", options.NodeName, gateway, e.StatusCode, e.Status.Detail);
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Node {Node}: the session with {Gateway} failed", options.NodeName, options.Gateway);
+                logger.LogWarning(e, "Node {Node}: the session with {Gateway} failed", options.NodeName, gateway);
             }
             var delay = backoff.Next();
-            logger.LogInformation("Node {Node}: reconnecting in {Delay:0.0} s", options.NodeName, delay.TotalSeconds);
+            logger.LogInformation("Node {Node}: reconnecting in {Delay:0.0} s to {Gateway}", options.NodeName, delay.TotalSeconds, gateways[(attempt + 1) % gateways.Count]);
             try
             {
                 await Task.Delay(delay, cancellationToken);
@@ -56,6 +61,15 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
             {
                 break;
             }
+        }
+    }
+
+    private sealed class ChannelsDisposer(Grpc.Net.Client.GrpcChannel[] channels) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var channel in channels)
+                channel.Dispose();
         }
     }
 }

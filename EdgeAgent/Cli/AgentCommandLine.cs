@@ -10,12 +10,18 @@ public static class AgentCommandLine
     public static RootCommand Build()
     {
         // A string checked here: System.CommandLine has no Uri parser of its own.
-        var gateway = new Option<string>("--gateway") { Description = "the gateway's https address, e.g. https://gateway:7443", Required = true };
+        var gateway = new Option<string>("--gateway")
+        {
+            Description = "the gateway's https address, e.g. https://gateway:7443; several, comma-separated, for failover (tried in turn)",
+            Required = true,
+        };
         gateway.Validators.Add(result =>
         {
-            var text = result.GetValueOrDefault<string>();
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                result.AddError($"--gateway '{text}' is not an absolute https address (e.g. https://gateway:7443)");
+            foreach (var text in GatewayList(result.GetValueOrDefault<string>()))
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                    result.AddError($"--gateway '{text}' is not an absolute https address (e.g. https://gateway:7443)");
+            }
         });
         var ca = new Option<FileInfo>("--ca") { Description = "PEM file of the CA the gateway's certificate must chain to", Required = true };
         var node = new Option<string>("--node") { Description = "this device's node name", Required = true };
@@ -28,7 +34,7 @@ public static class AgentCommandLine
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var gatewayUri = new Uri(parse.GetValue(gateway)!);
+            var gatewayUris = GatewayList(parse.GetValue(gateway)).Select(g => new Uri(g)).ToArray();
             var caFile = parse.GetValue(ca)!.FullName;
             var nodeName = parse.GetValue(node)!;
             var tpmUri = parse.GetValue(tpm)!;
@@ -37,7 +43,8 @@ public static class AgentCommandLine
             var builder = Host.CreateApplicationBuilder();
             builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).Configure(o =>
             {
-                o.Gateway = gatewayUri;
+                o.Gateway = gatewayUris[0];
+                o.AdditionalGateways = gatewayUris[1..];
                 o.CaFile = caFile;
                 o.NodeName = nodeName;
                 o.Tpm = tpmUri;
@@ -51,4 +58,7 @@ public static class AgentCommandLine
         });
         return command;
     }
+
+    private static string[] GatewayList(string? text) =>
+        text is null ? [""] : text.Split(',', StringSplitOptions.TrimEntries) is { Length: > 0 } list ? list : [""];
 }

@@ -5,12 +5,14 @@ namespace OrleansAttest.EdgeAgent.Connection;
 /// <summary>An HTTP/2 + TLS channel to the gateway that trusts only the configured CA and notices dead links by pinging.</summary>
 public static class GatewayChannelFactory
 {
-    public static GrpcChannel Create(AgentOptions options)
+    public static GrpcChannel Create(AgentOptions options) =>
+        Create(options, options.Gateway ?? throw new InvalidOperationException("no gateway address is configured (--gateway)"));
+
+    /// <summary>A channel to <paramref name="gateway"/> (one of <see cref="AgentOptions.AllGateways"/>).</summary>
+    public static GrpcChannel Create(AgentOptions options, Uri gateway)
     {
-        if (options.Gateway is null)
-            throw new InvalidOperationException("no gateway address is configured (--gateway)");
-        if (options.Gateway.Scheme != Uri.UriSchemeHttps)
-            throw new InvalidOperationException($"the gateway address {options.Gateway} must use https: the agent never talks to the gateway in clear");
+        if (gateway.Scheme != Uri.UriSchemeHttps)
+            throw new InvalidOperationException($"the gateway address {gateway} must use https: the agent never talks to the gateway in clear");
         if (string.IsNullOrEmpty(options.CaFile))
             throw new InvalidOperationException("no CA file is configured (--ca)");
         var trust = new CaTrust(options.CaFile);
@@ -23,7 +25,7 @@ public static class GatewayChannelFactory
             EnableMultipleHttp2Connections = false,
         };
         handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
-        return GrpcChannel.ForAddress(options.Gateway, new GrpcChannelOptions
+        return GrpcChannel.ForAddress(gateway, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,

@@ -12,4 +12,6 @@ public static class GatewayReasons
     public const string SessionMismatch = "session-mismatch";
     public const string NotActivated = "not-activated";
     public const string VerifierUnavailable = "verifier-unavailable";
+    /// <summary>The client address (or the whole gateway) already holds its limit of open agent streams.</summary>
+    public const string TooManyStreams = "too-many-streams";
 }

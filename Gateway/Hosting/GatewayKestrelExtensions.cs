@@ -13,7 +13,7 @@ public static class GatewayKestrelExtensions
     public static void ListenAttestationGateway(this KestrelServerOptions kestrel, GatewayOptions options, ILogger logger)
     {
         if (!IPAddress.TryParse(options.ListenAddress, out var address))
-            throw new InvalidOperationException($"Gateway:ListenAddress '{options.ListenAddress}' is not an IP address");
+            throw new InvalidOperationException($"OrleansAttest:Gateway:ListenAddress '{options.ListenAddress}' is not an IP address");
         var certificate = GatewayCertificateSource.Load(options.Tls, logger);
         kestrel.Listen(address, options.Port, listen =>
         {

@@ -1,9 +1,18 @@
 namespace OrleansAttest.Gateway.Options;
 
-/// <summary>The agent endpoint's limits and listener (configuration section "Gateway").</summary>
+/// <summary>The agent endpoint's limits and listener (configuration section <c>OrleansAttest:Gateway</c>).</summary>
 public sealed class GatewayOptions
 {
-    public const string SectionName = "Gateway";
+    public const string SectionName = "OrleansAttest:Gateway";
+
+    /// <summary>Whether the host serves the agent endpoint (the silo co-hosts it by default).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Open agent streams allowed from one client IP address; beyond it "too-many-streams". 0 = unlimited.</summary>
+    public int MaxStreamsPerAddress { get; set; } = 1024;
+
+    /// <summary>Open agent streams allowed on this gateway in total; beyond it "too-many-streams". 0 = unlimited.</summary>
+    public int MaxStreams { get; set; } = 200_000;
 
     /// <summary>Largest agent message accepted, in bytes; larger ones are refused with "message-too-large".</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;

@@ -13,18 +13,19 @@ public static class GatewayCertificateSource
         if (!string.IsNullOrEmpty(tls.CertificatePath) || !string.IsNullOrEmpty(tls.KeyPath))
         {
             if (string.IsNullOrEmpty(tls.CertificatePath) || string.IsNullOrEmpty(tls.KeyPath))
-                throw new InvalidOperationException("Gateway:Tls needs both CertificatePath and KeyPath (PEM files), or neither with DevelopmentCaDirectory set");
+                throw new InvalidOperationException("OrleansAttest:Gateway:Tls needs both CertificatePath and KeyPath (PEM files), or neither with DevelopmentCaDirectory set");
             (certificatePath, keyPath) = (tls.CertificatePath, tls.KeyPath);
         }
         else if (!string.IsNullOrEmpty(tls.DevelopmentCaDirectory))
         {
             var paths = DevelopmentCertificateAuthority.EnsureCreated(tls.DevelopmentCaDirectory, tls.DevelopmentHostNames);
-            logger.LogWarning("Gateway TLS uses the development CA; agents trust it with --ca {CaPath}", paths.CaCertificatePath);
+            // Information, not a warning: it is the embedded mode's normal start, and users need the path for edge-agent --ca.
+            logger.LogInformation("Gateway TLS uses the development CA; agents trust it with --ca {CaPath}", paths.CaCertificatePath);
             (certificatePath, keyPath) = (paths.CertificatePath, paths.KeyPath);
         }
         else
         {
-            throw new InvalidOperationException("Gateway:Tls has no certificate: set CertificatePath and KeyPath, or DevelopmentCaDirectory for a development CA");
+            throw new InvalidOperationException("OrleansAttest:Gateway:Tls has no certificate: set CertificatePath and KeyPath, or DevelopmentCaDirectory for a development CA");
         }
         try
         {

@@ -19,4 +19,13 @@ public sealed class AdmissionOptions
 
     /// <summary>How long an agent has to answer a MakeCredential challenge.</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Challenges a node keeps pending at once (from different streams); the oldest is evicted beyond it.</summary>
+    public int MaxPendingChallenges { get; set; } = 4;
+
+    /// <summary>New challenges a node may issue back to back before <see cref="HelloInterval"/> applies.</summary>
+    public int HelloBurst { get; set; } = 3;
+
+    /// <summary>Time per new challenge once the burst is used up; a hello that would need one sooner is refused "hello-rate-limited".</summary>
+    public TimeSpan HelloInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -34,6 +34,12 @@ public static class AttestationGrainsOptionsValidator
         const string a = AdmissionOptions.Section, p = PollingOptions.Section, c = PolicyCacheOptions.Section, u = AuditOptions.Section;
         if (admission.ChallengeLifetime <= TimeSpan.Zero)
             errors.Add($"admission-challenge-lifetime-invalid: {a}:ChallengeLifetime is {admission.ChallengeLifetime}; use a positive time such as 00:02:00.");
+        if (admission.MaxPendingChallenges is < 1 or > 16)
+            errors.Add($"admission-max-pending-challenges-invalid: {a}:MaxPendingChallenges is {admission.MaxPendingChallenges}; use 1 to 16 (they are kept in the node's state).");
+        if (admission.HelloBurst < 1)
+            errors.Add($"admission-hello-burst-invalid: {a}:HelloBurst is {admission.HelloBurst}; allow at least 1 challenge.");
+        if (admission.HelloInterval < TimeSpan.Zero)
+            errors.Add($"admission-hello-interval-invalid: {a}:HelloInterval is {admission.HelloInterval}; use zero (no rate limit) or a positive time such as 00:00:01.");
         if (admission.EkCaBundle is { Length: > 0 } bundle && !File.Exists(bundle) && !Directory.Exists(bundle))
             errors.Add($"admission-ek-ca-bundle-not-found: {a}:EkCaBundle '{bundle}' is neither a file nor a directory; point it at the EK CA certificates or leave it unset.");
         if (admission.AdmitUndeclaredWithTrustedEkCa && string.IsNullOrWhiteSpace(admission.EkCaBundle))

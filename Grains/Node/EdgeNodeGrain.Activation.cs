@@ -10,7 +10,7 @@ public sealed partial class EdgeNodeGrain
 {
     /// <summary>
     /// Activation (DESIGN.md step 4): only a valid proof for the pending challenge binds the channel and the AK.
-    /// Then the first quote is requested at once. A wrong or late proof uses the challenge up.
+    /// Then the first quote is requested at once. A late proof uses its challenge up; a proven one uses them all up.
     /// </summary>
     public Task<OperationResult> ActivateAsync(ActivationProof proof, IAgentChannel channel) =>
         GuardedAsync("activation", () => ActivateCoreAsync(proof, channel), detail => OperationResult.Refused(InternalErrorReason, detail));
@@ -18,23 +18,25 @@ public sealed partial class EdgeNodeGrain
     private async Task<OperationResult> ActivateCoreAsync(ActivationProof proof, IAgentChannel channel)
     {
         if (RefusalForPhase() is { } phaseRefusal)
-            return await RefuseActivationAsync(phaseRefusal.Code, phaseRefusal.Detail, clearChallenge: false);
+            return await RefuseActivationAsync(phaseRefusal.Code, phaseRefusal.Detail, consume: null);
         if (proof is null || channel is null)
-            return await RefuseActivationAsync(NodeReasons.MalformedActivation, "an activation needs a proof and the agent's channel", clearChallenge: false);
-        if (State.Challenge is not { } pending || pending.SessionId != proof.SessionId)
+            return await RefuseActivationAsync(NodeReasons.MalformedActivation, "an activation needs a proof and the agent's channel", consume: null);
+        if (State.PendingChallenges().FirstOrDefault(c => c.SessionId == proof.SessionId) is not { } pending)
             return await RefuseActivationAsync(NodeReasons.NoChallenge,
-                $"no challenge with session {proof.SessionId} is pending for node '{NodeName}'; say hello first", clearChallenge: false);
+                $"no challenge with session {proof.SessionId} is pending for node '{NodeName}'; say hello first", consume: null);
         var now = Now;
         if (now > pending.ExpiresAt)
             return await RefuseActivationAsync(NodeReasons.ChallengeExpired,
-                $"challenge {pending.SessionId} expired at {pending.ExpiresAt:u} (now {now:u}); say hello again", clearChallenge: true);
-        // Compared as hashes: the state holds only SHA-256 of the expected proof (see PendingChallenge).
+                $"challenge {pending.SessionId} expired at {pending.ExpiresAt:u} (now {now:u}); say hello again", consume: pending.SessionId);
+        // Compared as hashes: the state holds only SHA-256 of the expected proof (see PendingChallenge). A wrong proof
+        // does not use the challenge up: the same challenge may have been sent to an impostor's stream too (a repeated
+        // hello), whose guess must not burn the real agent's; a 32-byte HMAC cannot be guessed.
         if (proof.Proof is not { Length: 32 } || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(proof.Proof), pending.ExpectedProofSha256))
             return await RefuseActivationAsync(NodeReasons.ProofInvalid,
-                $"the proof for challenge {pending.SessionId} is not HMAC-SHA256(secret, session id ‖ node name): this AK was not shown to live in the EK's TPM", clearChallenge: true);
+                $"the proof for challenge {pending.SessionId} is not HMAC-SHA256(secret, session id ‖ node name): this AK was not shown to live in the EK's TPM", consume: null);
         if (pending.UndeclaredPolicyName is not null && State.Declaration is not null)
             return await RefuseActivationAsync(NodeReasons.NoChallenge,
-                $"node '{NodeName}' was declared after challenge {pending.SessionId} was issued; say hello again so the declaration is checked", clearChallenge: true);
+                $"node '{NodeName}' was declared after challenge {pending.SessionId} was issued; say hello again so the declaration is checked", consume: pending.SessionId);
 
         var ek = TpmPublic.Parse(pending.EkPublic);
         var sameEk = State.EkPublic is { } oldEk && oldEk.AsSpan().SequenceEqual(pending.EkPublic);
@@ -62,8 +64,10 @@ public sealed partial class EdgeNodeGrain
             s.ActivatedAt = now;
             if (!keepPhase)
                 s.EnrollmentStartedAt = pending.HelloAt;
-            s.Challenge = null;
+            // Single use; the others (an impostor's, or a slower stream's) end with this activation too.
+            s.ClearChallenges();
         });
+        _issuedChallenges.Clear();
         _channel = channel;
         _consecutiveTimeouts = 0;
         if (previousChannel is not null && !SameChannel(previousChannel, channel))
@@ -91,11 +95,12 @@ public sealed partial class EdgeNodeGrain
             return null;
         }, _ => null);
 
-    private async Task<OperationResult> RefuseActivationAsync(string reasonCode, string detail, bool clearChallenge)
+    private async Task<OperationResult> RefuseActivationAsync(string reasonCode, string detail, Guid? consume)
     {
-        if (clearChallenge && State.Challenge is not null)
+        if (consume is { } session && State.PendingChallenges().Any(c => c.SessionId == session))
         {
-            State.Challenge = null;
+            State.SetChallenges(State.PendingChallenges().Where(c => c.SessionId != session));
+            _issuedChallenges.Remove(session);
             await state.WriteStateAsync();
         }
         if (State.Declaration is not null)

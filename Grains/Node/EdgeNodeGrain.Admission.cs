@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Tpm.Credentials;
 
@@ -7,9 +8,15 @@ namespace OrleansAttest.Grains.Node;
 
 public sealed partial class EdgeNodeGrain
 {
+    /// <summary>Wire form of the live pending challenges (session id → challenge); memory only, lost on reactivation.</summary>
+    private readonly Dictionary<Guid, ActivationChallenge> _issuedChallenges = [];
+
+    private HelloRateLimiter? _helloLimiter;
+
     /// <summary>
-    /// Admission (DESIGN.md step 3). Never changes the phase or the bound channel: it only stores a pending
-    /// challenge (a hash of the expected proof, never the secret or the proof), so an unproven connection can never displace a proven one.
+    /// Admission (DESIGN.md step 3). Never changes the phase or the bound channel: it only adds a pending
+    /// challenge (a hash of the expected proof, never the secret or the proof), so an unproven connection can never displace a
+    /// proven one, and never invalidates another stream's pending challenge. New challenges are rate limited per node.
     /// </summary>
     public Task<HelloResult> HelloAsync(AgentHello hello) =>
         GuardedAsync("hello", () => HelloCoreAsync(hello), detail => new HelloResult(false, InternalErrorReason, detail, null));
@@ -33,6 +40,26 @@ public sealed partial class EdgeNodeGrain
         if (!decision.Admitted)
             return await RefuseHelloAsync(decision.ReasonCode!, decision.Detail);
 
+        var now = Now;
+        var options = admissionOptions.Value;
+        var live = ChallengeSet.Live(State.PendingChallenges(), now);
+        // The same EK and AK again (a retrying agent, or someone replaying its hello): the pending challenge answers it,
+        // so a flood of hellos neither replaces the real agent's challenge nor costs a state write.
+        if (ChallengeSet.Reusable(live, _issuedChallenges, hello, now, options.ChallengeLifetime / 2) is { } reused)
+            return Reissued(reused, decision.Detail);
+        _helloLimiter ??= new HelloRateLimiter(options.HelloBurst, options.HelloInterval);
+        // An AK that already holds a live challenge may renew it only while another token is left for an AK holding none
+        // (the real agent's, when impostors with AKs of their own keep renewing theirs).
+        var holdsLive = live.Any(c => ChallengeSet.Matches(c, hello));
+        if (!_helloLimiter.TryTake(now, holdsLive ? 1 : 0, out var retryAfter))
+        {
+            if (ChallengeSet.Reusable(live, _issuedChallenges, hello, now, TimeSpan.Zero) is { } stillValid)
+                return Reissued(stillValid, decision.Detail);
+            // Not audited: a flood must not turn into a flood of audit writes. Logged and counted by Refuse.
+            var detail = $"node '{NodeName}' issued {options.HelloBurst} challenges in quick succession; say hello again in {Math.Ceiling(retryAfter.TotalSeconds):0} s";
+            return new HelloResult(false, NodeReasons.HelloRateLimited, Refuse("hello", NodeReasons.HelloRateLimited, detail).Detail, null);
+        }
+
         var ek = decision.Ek!;
         var ak = decision.Ak!;
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -47,13 +74,12 @@ public sealed partial class EdgeNodeGrain
             {
                 return await RefuseHelloAsync(NodeReasons.MalformedHello, $"no challenge can be made for this EK: {e.Message}");
             }
-            var now = Now;
             var sessionId = Guid.NewGuid();
             var proof = ActivationProof.Compute(secret, sessionId, NodeName);
             var proofHash = SHA256.HashData(proof);
             CryptographicOperations.ZeroMemory(proof);
-            var expiresAt = now + admissionOptions.Value.ChallengeLifetime;
-            State.Challenge = new PendingChallenge
+            var expiresAt = now + options.ChallengeLifetime;
+            var pending = new PendingChallenge
             {
                 SessionId = sessionId,
                 EkPublic = hello.EkPublic.ToArray(),
@@ -64,15 +90,34 @@ public sealed partial class EdgeNodeGrain
                 TpmManufacturer = decision.TpmManufacturer,
                 UndeclaredPolicyName = State.Declaration is null ? policyName : null,
             };
+            // Earlier challenges stay valid (up to the bound): another stream's hello never invalidates this one's.
+            var kept = ChallengeSet.Add(live, pending, options.MaxPendingChallenges);
+            State.SetChallenges(kept);
             await state.WriteStateAsync();
-            logger.LogInformation("Node {Node}: hello admitted, challenge {Session} issued ({Detail})", NodeName, sessionId, decision.Detail);
-            return new HelloResult(true, null, $"admitted: {decision.Detail}; prove the credential before {expiresAt:u}",
-                new ActivationChallenge(sessionId, credential.CredentialBlob, credential.EncryptedSecret, expiresAt));
+            var challenge = new ActivationChallenge(sessionId, credential.CredentialBlob, credential.EncryptedSecret, expiresAt);
+            RememberIssued(kept, challenge);
+            logger.LogInformation("Node {Node}: hello admitted, challenge {Session} issued ({Pending} pending; {Detail})", NodeName, sessionId, kept.Count, decision.Detail);
+            return new HelloResult(true, null, $"admitted: {decision.Detail}; prove the credential before {expiresAt:u}", challenge);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
         }
+    }
+
+    private HelloResult Reissued(ActivationChallenge challenge, string admissionDetail)
+    {
+        logger.LogInformation("Node {Node}: hello admitted again for the same EK and AK; pending challenge {Session} sent again", NodeName, challenge.SessionId);
+        return new HelloResult(true, null, $"admitted: {admissionDetail}; pending challenge sent again, prove it before {challenge.ExpiresAt:u}", challenge);
+    }
+
+    /// <summary>Keeps the wire form of the live challenges in memory (never in state) so a repeated hello can get one again.</summary>
+    private void RememberIssued(IEnumerable<PendingChallenge> live, ActivationChallenge added)
+    {
+        var keep = live.Select(c => c.SessionId).ToHashSet();
+        foreach (var session in _issuedChallenges.Keys.Where(k => !keep.Contains(k)).ToList())
+            _issuedChallenges.Remove(session);
+        _issuedChallenges[added.SessionId] = added;
     }
 
     private async Task<HelloResult> RefuseHelloAsync(string reasonCode, string detail)

@@ -45,7 +45,7 @@ public sealed partial class EdgeNodeGrain
                 {
                     s.Declaration = declaration;
                     s.AdmittedByEkCa = false;
-                    s.Challenge = null;
+                    s.ClearChallenges();
                     s.ChannelId = null;
                 });
             await RemoveWatchdogAsync();
@@ -59,7 +59,7 @@ public sealed partial class EdgeNodeGrain
                 {
                     s.Declaration = declaration;
                     s.AdmittedByEkCa = false;
-                    s.Challenge = null;
+                    s.ClearChallenges();
                     s.ChannelId = null;
                     s.EkPublic = null;
                     s.AkPublic = null;
@@ -113,7 +113,7 @@ public sealed partial class EdgeNodeGrain
                     // The operator vouches for the device again: the next accepted quote sets a new rollback baseline,
                     // and only a newly proven AK (hello + ActivateCredential) is polled.
                     s.Baseline = null;
-                    s.Challenge = null;
+                    s.ClearChallenges();
                     s.AkPublic = null;
                     s.ChannelId = null;
                     s.WatchSince = null;
@@ -130,7 +130,7 @@ public sealed partial class EdgeNodeGrain
                 return BuildStatus();
             StopPolling();
             await TransitionAsync(NodePhase.Revoked, NodeReasons.OperatorRevoke, $"revoked by an operator ({Describe(reason)})", "operator-revoke",
-                policy: await PolicyForActionsAsync(), mutate: s => s.Challenge = null);
+                policy: await PolicyForActionsAsync(), mutate: s => s.ClearChallenges());
             await RemoveWatchdogAsync();
             return BuildStatus();
         }, detail => BuildStatus() with { ReasonCode = InternalErrorReason, Detail = detail });
@@ -149,7 +149,7 @@ public sealed partial class EdgeNodeGrain
                     s.AdmittedByEkCa = false;
                     s.EkPublic = null;
                     s.AkPublic = null;
-                    s.Challenge = null;
+                    s.ClearChallenges();
                     s.ChannelId = null;
                     s.Baseline = null;
                     s.LastAttestation = null;

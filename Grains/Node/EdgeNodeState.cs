@@ -18,6 +18,7 @@ public sealed class EdgeNodeState
     /// <summary>Marshalled TPMT_PUBLIC of the activated EK and AK (null before the first activation).</summary>
     [Id(5)] public byte[]? EkPublic { get; set; }
     [Id(6)] public byte[]? AkPublic { get; set; }
+    /// <summary>The single pending challenge of earlier versions; read once into <see cref="Challenges"/> and never written again.</summary>
     [Id(7)] public PendingChallenge? Challenge { get; set; }
     /// <summary>GrainId of the bound agent channel (an observer reference), so a reactivated grain can poll at once.</summary>
     [Id(8)] public string? ChannelId { get; set; }
@@ -40,4 +41,26 @@ public sealed class EdgeNodeState
     /// (verifier downtime); null until that happens. Never moved by an activation that finds the deadline ahead.
     /// </summary>
     [Id(19)] public DateTimeOffset? WatchSince { get; set; }
+    /// <summary>
+    /// Issued challenges awaiting their proofs, oldest first; at most <c>AdmissionOptions.MaxPendingChallenges</c>
+    /// (bounded, so state stays small), each single-use and expiring.
+    /// </summary>
+    [Id(20)] public PendingChallenge[]? Challenges { get; set; }
+
+    /// <summary>Pending challenges, including one stored by an earlier version in <see cref="Challenge"/>.</summary>
+    public PendingChallenge[] PendingChallenges() =>
+        Challenge is { } legacy ? [.. Challenges ?? [], legacy] : Challenges ?? [];
+
+    public void ClearChallenges()
+    {
+        Challenge = null;
+        Challenges = null;
+    }
+
+    public void SetChallenges(IEnumerable<PendingChallenge> challenges)
+    {
+        Challenge = null;
+        var list = challenges.ToArray();
+        Challenges = list.Length == 0 ? null : list;
+    }
 }

@@ -20,6 +20,8 @@ public static class NodeReasons
     public const string AkAttributes = "ak-attributes";
     public const string PolicyNotFound = "policy-not-found";
     public const string PolicyUnavailable = "policy-unavailable";
+    /// <summary>The node issued new challenges faster than its hello rate allows; say hello again later.</summary>
+    public const string HelloRateLimited = "hello-rate-limited";
 
     // Activation.
     public const string NoChallenge = "no-challenge";

@@ -3,8 +3,8 @@ namespace OrleansAttest.Grains.Node;
 /// <summary>
 /// An issued MakeCredential challenge awaiting its proof. Neither the secret nor the proof itself is kept, only
 /// SHA-256 of the expected proof: the proof is a bearer value (whoever presents it activates the AK), so anyone who
-/// can read the store, its AOF or a backup must not find it there. A later hello replaces the challenge; it never
-/// displaces a bound agent.
+/// can read the store, its AOF or a backup must not find it there. A node keeps several (see
+/// <see cref="EdgeNodeState.Challenges"/>): a later hello from another stream never invalidates one, nor displaces a bound agent.
 /// </summary>
 [GenerateSerializer, Alias("OrleansAttest.PendingChallenge")]
 public sealed class PendingChallenge

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using GatewayOptions = OrleansAttest.Gateway.Options.GatewayOptions;
 using OrleansAttest.Grains.Hosting;
 using OrleansAttest.Silo.Storage;
 
@@ -11,7 +12,17 @@ namespace OrleansAttest.Silo.Hosting;
 /// </summary>
 public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Dashboard, StorageOptions Storage)
 {
-    /// <summary>Binds the three sections and validates them together. Throws <see cref="OptionsValidationException"/>
+    /// <summary>The agent endpoint (section <c>OrleansAttest:Gateway</c>); without a certificate, its development CA lives in
+    /// <c>&lt;Storage:DataDirectory&gt;/tls</c>.</summary>
+    public GatewayOptions Gateway { get; init; } = new();
+
+    /// <summary>Section <c>OrleansAttest:Host</c>: silo or standalone gateway.</summary>
+    public HostRoleOptions Host { get; init; } = new();
+
+    /// <summary>Where the development CA is made when no gateway certificate is configured.</summary>
+    public static string DevelopmentCaDirectory(StorageOptions storage) => Path.Combine(storage.DataDirectoryFullPath, "tls");
+
+    /// <summary>Binds the host's sections and validates them together. Throws <see cref="OptionsValidationException"/>
     /// listing every problem, including values that cannot be converted (e.g. an unknown storage mode).</summary>
     public static HostSettings Read(IConfiguration configuration)
     {
@@ -19,7 +30,11 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
         var silo = Bind<SiloHostOptions>(configuration, SiloHostOptions.SectionName, errors);
         var dashboard = Bind<DashboardHostOptions>(configuration, DashboardHostOptions.SectionName, errors);
         var storage = Bind<StorageOptions>(configuration, StorageOptions.SectionName, errors);
-        var settings = new HostSettings(silo, dashboard, storage);
+        var gateway = Bind<GatewayOptions>(configuration, GatewayOptions.SectionName, errors);
+        var host = Bind<HostRoleOptions>(configuration, HostRoleOptions.SectionName, errors);
+        if (string.IsNullOrEmpty(gateway.Tls.CertificatePath) && string.IsNullOrEmpty(gateway.Tls.KeyPath) && string.IsNullOrEmpty(gateway.Tls.DevelopmentCaDirectory))
+            gateway.Tls.DevelopmentCaDirectory = DevelopmentCaDirectory(storage);
+        var settings = new HostSettings(silo, dashboard, storage) { Gateway = gateway, Host = host };
         if (errors.Count == 0)
             errors.AddRange(HostSettingsValidator.Errors(settings));
         // The grains' own sections; this host leaves Orleans' minimum reminder period at its default.

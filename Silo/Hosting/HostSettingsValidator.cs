@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Options;
 using OrleansAttest.Silo.Storage;
 
 namespace OrleansAttest.Silo.Hosting;
@@ -34,6 +35,24 @@ public static class HostSettingsValidator
         }
         if (silo.HttpPort == silo.SiloPort || silo.HttpPort == silo.GatewayPort || silo.SiloPort == silo.GatewayPort)
             errors.Add($"silo-port-conflict: {s}:SiloPort, GatewayPort and HttpPort must be three different ports.");
+        var gateway = settings.Gateway;
+        const string g = GatewayOptions.SectionName;
+        errors.AddRange(GatewayOptionsValidator.Errors(gateway));
+        if (settings.Host.Role == HostRole.Gateway)
+        {
+            if (settings.Storage.Mode != StorageMode.Redis)
+                errors.Add($"host-gateway-role-needs-redis: {HostRoleOptions.SectionName}:Role is Gateway, which finds the silos through the Redis membership table; set {StorageOptions.SectionName}:Mode to Redis with its ConnectionString (the embedded mode co-hosts the gateway in the silo).");
+            if (!gateway.Enabled)
+                errors.Add($"host-gateway-role-disabled: {HostRoleOptions.SectionName}:Role is Gateway but {g}:Enabled is false, so the process would serve nothing; enable it.");
+        }
+        if (gateway.Enabled)
+        {
+            var taken = settings.Host.Role == HostRole.Gateway
+                ? new[] { silo.HttpPort }
+                : [silo.SiloPort, silo.GatewayPort, silo.HttpPort, dashboard.Enabled ? dashboard.Port : -1, settings.Storage.Mode == StorageMode.Embedded ? settings.Storage.GarnetPort : -1];
+            if (taken.Contains(gateway.Port))
+                errors.Add($"gateway-port-conflict: {g}:Port {gateway.Port} is also used by the silo, its HTTP endpoints, the dashboard or Garnet; pick another port.");
+        }
         if (settings.Storage.Mode == StorageMode.Embedded && settings.Storage.GarnetPort is var garnet
             && (garnet == silo.SiloPort || garnet == silo.GatewayPort || garnet == silo.HttpPort || (dashboard.Enabled && garnet == dashboard.Port)))
             errors.Add($"storage-garnet-port-conflict: {StorageOptions.SectionName}:GarnetPort {garnet} is also used by the silo, its HTTP endpoints or the dashboard.");

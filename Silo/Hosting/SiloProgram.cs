@@ -10,9 +10,9 @@ using OrleansAttest.Silo.Storage;
 namespace OrleansAttest.Silo.Hosting;
 
 /// <summary>
-/// The silo host: Orleans silo (storage per <see cref="StorageOptions"/>), health and Prometheus endpoints, Orleans
-/// Dashboard, graceful shutdown. It is an ASP.NET Core application, so later parts (the Gateway's agent endpoint and
-/// admin API) add their services to the same builder and map their endpoints on the same app.
+/// The host: in role Silo an Orleans silo (storage per <see cref="StorageOptions"/>) co-hosting the Gateway's agent
+/// endpoint, health and Prometheus endpoints, Orleans Dashboard; in role Gateway only the agent endpoint with an Orleans
+/// client (<see cref="GatewayRoleHost"/>). Graceful shutdown and exit codes are the same for both.
 /// </summary>
 public static partial class SiloProgram
 {
@@ -51,8 +51,12 @@ public static partial class SiloProgram
         {
             try
             {
-                LogStarting(app.Logger, settings.Silo.ClusterId, settings.Silo.ServiceId, settings.Storage.Mode,
-                    settings.Storage.EffectiveClustering, settings.Silo.HttpPort, settings.Dashboard.Enabled ? $":{settings.Dashboard.Port}{settings.Dashboard.Path}" : "off");
+                if (settings.Host.Role == HostRole.Gateway)
+                    LogStartingGateway(app.Logger, settings.Silo.ClusterId, settings.Gateway.Port, settings.Silo.HttpPort);
+                else
+                    LogStarting(app.Logger, settings.Silo.ClusterId, settings.Silo.ServiceId, settings.Storage.Mode, settings.Storage.EffectiveClustering,
+                        settings.Silo.HttpPort, settings.Dashboard.Enabled ? $":{settings.Dashboard.Port}{settings.Dashboard.Path}" : "off",
+                        settings.Gateway.Enabled ? $":{settings.Gateway.Port}" : "off");
                 await app.RunAsync();
                 return ExitOk;
             }
@@ -70,8 +74,12 @@ public static partial class SiloProgram
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddSimpleConsole(o => o.SingleLine = true));
 
-    /// <summary>Configures <paramref name="builder"/> with the silo, its storage, endpoints and dashboard, and builds the app.</summary>
-    public static WebApplication Build(WebApplicationBuilder builder, HostSettings settings)
+    /// <summary>Configures <paramref name="builder"/> for the configured role and builds the app.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder, HostSettings settings) =>
+        settings.Host.Role == HostRole.Gateway ? GatewayRoleHost.Build(builder, settings) : BuildSilo(builder, settings);
+
+    /// <summary>The silo with its storage, endpoints, dashboard and (by default) the co-hosted agent endpoint.</summary>
+    private static WebApplication BuildSilo(WebApplicationBuilder builder, HostSettings settings)
     {
         var silo = settings.Silo;
         var dashboard = settings.Dashboard;
@@ -106,6 +114,9 @@ public static partial class SiloProgram
         });
         builder.Services.AddOrleansAttestHealth();
         builder.Services.AddOrleansAttestTelemetry();
+        // The agent endpoint, served with the silo's own IGrainFactory.
+        builder.AddAgentEndpoint(settings);
+        // (Admin API: services and its listener go here, next to the agent endpoint.)
 
         var app = builder.Build();
         var httpHost = $"*:{silo.HttpPort}";
@@ -113,6 +124,8 @@ public static partial class SiloProgram
         app.MapOrleansAttestMetrics(httpHost);
         if (dashboard.Enabled)
             app.MapOrleansDashboard(dashboard.Path).RequireHost($"*:{dashboard.Port}");
+        app.MapAgentEndpoint(settings);
+        // (Admin API: its endpoints are mapped here.)
         return app;
     }
 
@@ -120,8 +133,11 @@ public static partial class SiloProgram
     private static partial void LogInvalidConfiguration(ILogger logger, string errors);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Starting silo: cluster {ClusterId}, service {ServiceId}, storage {StorageMode}, clustering {Clustering}, HTTP port {HttpPort}, dashboard {Dashboard}")]
-    private static partial void LogStarting(ILogger logger, string clusterId, string serviceId, StorageMode storageMode, ClusteringMode clustering, int httpPort, string dashboard);
+        Message = "Starting silo: cluster {ClusterId}, service {ServiceId}, storage {StorageMode}, clustering {Clustering}, HTTP port {HttpPort}, dashboard {Dashboard}, agent endpoint {AgentEndpoint}")]
+    private static partial void LogStarting(ILogger logger, string clusterId, string serviceId, StorageMode storageMode, ClusteringMode clustering, int httpPort, string dashboard, string agentEndpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting gateway (no silo): cluster {ClusterId}, agent endpoint :{AgentPort}, HTTP port {HttpPort}")]
+    private static partial void LogStartingGateway(ILogger logger, string clusterId, int agentPort, int httpPort);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The silo failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -11,8 +11,10 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int siloPort, int httpPort, int dashboardPort, int garnetPort)
+    private SiloProcess(Process process, int siloPort, int httpPort, int dashboardPort, int garnetPort, int agentPort, int gatewayPort)
     {
+        AgentPort = agentPort;
+        GatewayPort = gatewayPort;
         _process = process;
         SiloPort = siloPort;
         HttpPort = httpPort;
@@ -32,6 +34,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GarnetPort { get; }
 
+    /// <summary>The agent endpoint's port (HTTP/2 + TLS), whether or not it is enabled.</summary>
+    public int AgentPort { get; }
+
+    /// <summary>The silo's Orleans gateway port (for Orleans clients).</summary>
+    public int GatewayPort { get; }
+
+    public Uri AgentAddress => new($"https://127.0.0.1:{AgentPort}");
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -43,7 +53,7 @@ public sealed class SiloProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts the silo with free ports (silo, gateway, HTTP, dashboard, Garnet) plus <paramref name="environment"/>,
+    /// <summary>Starts the silo with free ports (silo, gateway, HTTP, dashboard, Garnet, agent endpoint) plus <paramref name="environment"/>,
     /// which may override any of them; the working directory is <paramref name="workingDirectory"/>.</summary>
     public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -54,6 +64,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["OrleansAttest__Silo__HttpPort"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Dashboard__Port"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Storage__GarnetPort"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Gateway__Port"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Storage__GarnetMemory"] = "64m",
             ["OrleansAttest__Storage__GarnetIndex"] = "1m",
         };
@@ -71,7 +82,8 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
         return new SiloProcess(process, int.Parse(settings["OrleansAttest__Silo__SiloPort"]), int.Parse(settings["OrleansAttest__Silo__HttpPort"]),
-            int.Parse(settings["OrleansAttest__Dashboard__Port"]), int.Parse(settings["OrleansAttest__Storage__GarnetPort"]));
+            int.Parse(settings["OrleansAttest__Dashboard__Port"]), int.Parse(settings["OrleansAttest__Storage__GarnetPort"]),
+            int.Parse(settings["OrleansAttest__Gateway__Port"]), int.Parse(settings["OrleansAttest__Silo__GatewayPort"]));
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200 (the silo is active); fails early with the output if the process exits.</summary>

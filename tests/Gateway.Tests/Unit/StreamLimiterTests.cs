@@ -1,0 +1,62 @@
+using OrleansAttest.Gateway.Agents;
+using OrleansAttest.Gateway.Options;
+
+namespace OrleansAttest.Gateway.Tests.Unit;
+
+public sealed class StreamLimiterTests
+{
+    private static StreamLimiter Limiter(int perAddress, int total) =>
+        new(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxStreamsPerAddress = perAddress, MaxStreams = total }));
+
+    [Fact]
+    public void Each_address_has_its_own_limit_and_a_released_lease_frees_its_slot_once()
+    {
+        var limiter = Limiter(perAddress: 2, total: 0);
+        var a1 = limiter.TryAcquire("10.0.0.1", out _);
+        var a2 = limiter.TryAcquire("10.0.0.1", out _);
+        Assert.NotNull(a1);
+        Assert.NotNull(a2);
+        Assert.Null(limiter.TryAcquire("10.0.0.1", out var refusal));
+        Assert.Contains("10.0.0.1 already has 2", refusal);
+        Assert.NotNull(limiter.TryAcquire("10.0.0.2", out _)); // another address is unaffected
+        a1!.Dispose();
+        a1.Dispose(); // twice: released once
+        Assert.Equal(2, limiter.OpenStreams);
+        Assert.NotNull(limiter.TryAcquire("10.0.0.1", out _));
+        Assert.Null(limiter.TryAcquire("10.0.0.1", out _));
+    }
+
+    [Fact]
+    public void The_total_limit_applies_across_addresses_and_zero_means_unlimited()
+    {
+        var limited = Limiter(perAddress: 0, total: 2);
+        Assert.NotNull(limited.TryAcquire("a", out _));
+        Assert.NotNull(limited.TryAcquire("b", out _));
+        Assert.Null(limited.TryAcquire("c", out var refusal));
+        Assert.Contains("MaxStreams", refusal);
+        Assert.Equal(2, limited.OpenStreams);
+
+        var unlimited = Limiter(perAddress: 0, total: 0);
+        for (int i = 0; i < 5000; i++)
+            Assert.NotNull(unlimited.TryAcquire("same", out _));
+    }
+
+    [Fact]
+    public void Invalid_gateway_options_are_named_with_reason_codes()
+    {
+        var errors = GatewayOptionsValidator.Errors(new GatewayOptions
+        {
+            Port = 0,
+            ListenAddress = "everywhere",
+            MaxStreamsPerAddress = -1,
+            MaxStreams = -5,
+            HandshakeTimeout = TimeSpan.Zero,
+            Tls = new GatewayTlsOptions { CertificatePath = "/x.crt" },
+        });
+        var codes = errors.Select(e => e[..e.IndexOf(':')]).ToList();
+        Assert.Equal(["gateway-port-invalid", "gateway-listen-address-invalid", "gateway-handshake-timeout-invalid",
+            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-tls-incomplete"], codes);
+        Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Enabled = false, Port = 0 }));
+        Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Tls = new GatewayTlsOptions { DevelopmentCaDirectory = "/tmp/ca" } }));
+    }
+}
