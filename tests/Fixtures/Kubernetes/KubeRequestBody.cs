@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace OrleansAttest.Fixtures.Kubernetes;
+
+/// <summary>Reads a request body within the size limit and parses it as JSON (or YAML for apply patches); bad bytes are a 400.</summary>
+public static class KubeRequestBody
+{
+    public static async Task<JsonNode?> ReadAsync(HttpRequest request, int maxBytes, bool allowYaml)
+    {
+        if (request.ContentLength > maxBytes)
+            throw new KubeApiException(413, "RequestEntityTooLarge", $"request body of {request.ContentLength} bytes exceeds the limit of {maxBytes} bytes");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+                throw new KubeApiException(413, "RequestEntityTooLarge", $"request body exceeds the limit of {maxBytes} bytes");
+            buffer.Write(chunk, 0, read);
+        }
+        return Parse(buffer.ToArray(), allowYaml);
+    }
+
+    public static JsonNode? Parse(byte[] body, bool allowYaml)
+    {
+        if (body.Length == 0)
+            throw KubeApiException.BadRequest("the request body is empty");
+        var trimmed = body.AsSpan().TrimStart(" \t\r\n"u8);
+        if (allowYaml && trimmed.Length > 0 && trimmed[0] != (byte)'{' && trimmed[0] != (byte)'[')
+        {
+            string text;
+            try
+            {
+                text = new UTF8Encoding(false, true).GetString(body);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw KubeApiException.BadRequest("the request body is not valid UTF-8");
+            }
+            try
+            {
+                return KubeYaml.ToJson(text);
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw KubeApiException.BadRequest($"error converting YAML to JSON: {e.Message}");
+            }
+            catch (InvalidCastException)
+            {
+                throw KubeApiException.BadRequest("error converting YAML to JSON: mapping keys must be scalars");
+            }
+        }
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw KubeApiException.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw KubeApiException.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    public static JsonObject RequireObject(JsonNode? node) =>
+        node as JsonObject ?? throw KubeApiException.BadRequest($"the request body must be a JSON object, not {node?.GetValueKind().ToString() ?? "null"}");
+}
