@@ -26,4 +26,12 @@ public static class KubeObjects
         copy.Remove("kind");
         return copy;
     }
+
+    /// <summary>A number however it was parsed (JSON text or a YAML scalar boxed as long/double).</summary>
+    public static double? Number(JsonNode? node) => node is JsonValue v
+        ? v.TryGetValue(out double d) ? d : v.TryGetValue(out long l) ? l : v.TryGetValue(out int i) ? i
+          : v.TryGetValue(out System.Text.Json.JsonElement e) && e.ValueKind == System.Text.Json.JsonValueKind.Number ? e.GetDouble() : null
+        : null;
+
+    public static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue(out bool b) ? b : null;
 }

@@ -117,7 +117,7 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
                 metadata["deletionTimestamp"] = Timestamp();
                 metadata["deletionGracePeriodSeconds"] = 0;
                 if (type.TracksGeneration)
-                    metadata["generation"] = (metadata["generation"]?.GetValue<long>() ?? 0) + 1;
+                    metadata["generation"] = ((long?)KubeObjects.Number(metadata["generation"]) ?? 0) + 1;
             }
             return current;
         }, dryRun);
@@ -160,7 +160,7 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
                 result.Remove("status");
         }
         if (type.TracksGeneration && !JsonNode.DeepEquals(KubeObjects.SpecPart(current), KubeObjects.SpecPart(result)))
-            metadata["generation"] = (currentMetadata["generation"]?.GetValue<long>() ?? 0) + 1;
+            metadata["generation"] = ((long?)KubeObjects.Number(currentMetadata["generation"]) ?? 0) + 1;
         if (type.IsCustom)
         {
             result["apiVersion"] = type.GroupVersion;
@@ -196,7 +196,7 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
         crd["status"] = new JsonObject
         {
             ["acceptedNames"] = crd["spec"]!["names"]!.DeepClone(),
-            ["storedVersions"] = new JsonArray(crd["spec"]!["versions"]!.AsArray().Where(v => v?["storage"]?.GetValue<bool>() == true)
+            ["storedVersions"] = new JsonArray(crd["spec"]!["versions"]!.AsArray().Where(v => KubeObjects.Bool(v?["storage"]) == true)
                 .Select(v => (JsonNode?)KubeObjects.Str(v!["name"])).ToArray()),
             ["conditions"] = new JsonArray(
                 new JsonObject { ["type"] = "NamesAccepted", ["status"] = "True", ["reason"] = "NoConflicts", ["message"] = "no conflicts found", ["lastTransitionTime"] = now },

@@ -66,7 +66,7 @@ public static class KubeSchemaValidator
             return;
         }
 
-        string? type = schema["type"]?.GetValue<string>();
+        string? type = KubeObjects.Str(schema["type"]);
         string actual = TypeOf(value);
         bool intOrString = Bool(schema, "x-kubernetes-int-or-string");
         if (intOrString ? actual is not ("integer" or "string") : type is not null && !(type == actual || (type == "number" && actual == "integer")))
@@ -84,7 +84,7 @@ public static class KubeSchemaValidator
                 CheckString(value.GetValue<string>(), schema, field, errors);
                 break;
             case JsonValue when actual is "integer" or "number":
-                CheckNumber(value.GetValue<double>(), schema, field, errors);
+                CheckNumber(KubeObjects.Number(value)!.Value, schema, field, errors);
                 break;
             case JsonObject obj:
                 CheckObject(obj, schema, path, errors, isRoot);
@@ -100,13 +100,13 @@ public static class KubeSchemaValidator
     private static void CheckString(string text, JsonObject schema, string field, List<KubeValidationError> errors)
     {
         int length = new StringInfo(text).LengthInTextElements;
-        if (schema["minLength"] is JsonNode min && length < min.GetValue<int>())
+        if (schema["minLength"] is JsonNode min && length < (int)KubeObjects.Number(min)!)
             errors.Add(new(field, "FieldValueInvalid", $"Invalid value: {Quote(text)}: {field} in body should be at least {min} chars long"));
-        if (schema["maxLength"] is JsonNode max && length > max.GetValue<int>())
+        if (schema["maxLength"] is JsonNode max && length > (int)KubeObjects.Number(max)!)
             errors.Add(new(field, "FieldValueTooLong", $"Too long: may not be more than {max} bytes"));
         if (schema["pattern"] is JsonNode pattern)
         {
-            string regex = pattern.GetValue<string>();
+            string regex = KubeObjects.Str(pattern) ?? "";
             if (!Regex.IsMatch(text, regex, RegexOptions.None, TimeSpan.FromSeconds(1)))
                 errors.Add(new(field, "FieldValueInvalid", $"Invalid value: {Quote(Shorten(text))}: {field} in body should match '{regex}'"));
         }
@@ -114,16 +114,16 @@ public static class KubeSchemaValidator
 
     private static void CheckNumber(double number, JsonObject schema, string field, List<KubeValidationError> errors)
     {
-        if (schema["minimum"] is JsonNode min && number < min.GetValue<double>())
+        if (schema["minimum"] is JsonNode min && number < KubeObjects.Number(min)!.Value)
             errors.Add(new(field, "FieldValueInvalid", $"Invalid value: {number}: {field} in body should be greater than or equal to {min}"));
-        if (schema["maximum"] is JsonNode max && number > max.GetValue<double>())
+        if (schema["maximum"] is JsonNode max && number > KubeObjects.Number(max)!.Value)
             errors.Add(new(field, "FieldValueInvalid", $"Invalid value: {number}: {field} in body should be less than or equal to {max}"));
     }
 
     private static void CheckObject(JsonObject obj, JsonObject schema, string path, List<KubeValidationError> errors, bool isRoot)
     {
         if (schema["required"] is JsonArray required)
-            foreach (var name in required.Select(r => r!.GetValue<string>()))
+            foreach (var name in required.Select(r => KubeObjects.Str(r) ?? ""))
                 if (!obj.ContainsKey(name))
                     errors.Add(new(Join(path, name), "FieldValueRequired", "Required value"));
         var properties = schema["properties"] as JsonObject;
@@ -141,20 +141,20 @@ public static class KubeSchemaValidator
     private static void CheckArray(JsonArray array, JsonObject schema, string path, List<KubeValidationError> errors)
     {
         string field = path.Length == 0 ? "<root>" : path;
-        if (schema["minItems"] is JsonNode min && array.Count < min.GetValue<int>())
+        if (schema["minItems"] is JsonNode min && array.Count < (int)KubeObjects.Number(min)!)
             errors.Add(new(field, "FieldValueInvalid", $"Invalid value: {array.Count}: {field} in body should have at least {min} items"));
-        if (schema["maxItems"] is JsonNode max && array.Count > max.GetValue<int>())
+        if (schema["maxItems"] is JsonNode max && array.Count > (int)KubeObjects.Number(max)!)
             errors.Add(new(field, "FieldValueTooMany", $"Too many: {array.Count}: must have at most {max} items"));
         if (schema["items"] is JsonNode items)
             for (int i = 0; i < array.Count; i++)
                 Check(array[i], items, $"{path}[{i}]", errors);
-        string? listType = schema["x-kubernetes-list-type"]?.GetValue<string>();
+        string? listType = KubeObjects.Str(schema["x-kubernetes-list-type"]);
         if (listType == "map" && schema["x-kubernetes-list-map-keys"] is JsonArray keys)
         {
             var seen = new HashSet<string>();
             for (int i = 0; i < array.Count; i++)
             {
-                string key = string.Join("\u0000", keys.Select(k => KubeJsonPath.Text(array[i]?[k!.GetValue<string>()])));
+                string key = string.Join("\u0000", keys.Select(k => KubeJsonPath.Text(array[i]?[KubeObjects.Str(k) ?? ""])));
                 if (!seen.Add(key))
                     errors.Add(new($"{path}[{i}]", "FieldValueDuplicate", $"Duplicate value: {array[i]?.ToJsonString()}"));
             }
@@ -199,7 +199,7 @@ public static class KubeSchemaValidator
     private static string Alternatives(JsonArray alternatives)
     {
         var required = alternatives.Select(a => a?["required"] as JsonArray).Where(r => r is not null)
-            .Select(r => string.Join("+", r!.Select(x => x!.GetValue<string>()))).ToList();
+            .Select(r => string.Join("+", r!.Select(x => KubeObjects.Str(x) ?? ""))).ToList();
         return required.Count == alternatives.Count ? $": exactly one of {string.Join(", ", required)} is required" : "";
     }
 

@@ -43,7 +43,7 @@ public sealed class KubeSelector(IReadOnlyList<Func<JsonObject, bool>> requireme
 
     private static Func<JsonObject, bool> ParseLabel(string term)
     {
-        string? Label(JsonObject o, string key) => o["metadata"]?["labels"]?[key]?.GetValue<string>();
+        string? Label(JsonObject o, string key) => KubeObjects.Str(o["metadata"]?["labels"]?[key]);
         if (term.StartsWith('!'))
         {
             string key = term[1..].Trim();

@@ -24,7 +24,7 @@ public static class KubeStrategicMergePatch
     {
         if (patch is not JsonObject patchObject)
             return patch?.DeepClone();
-        if (patchObject["$patch"]?.GetValue<string>() == "replace")
+        if (KubeObjects.Str(patchObject["$patch"]) == "replace")
         {
             var replacement = patchObject.DeepClone().AsObject();
             replacement.Remove("$patch");
@@ -59,7 +59,7 @@ public static class KubeStrategicMergePatch
         {
             var keyValue = patchItem[key];
             int index = items.FindIndex(i => i is JsonObject o && JsonNode.DeepEquals(o[key], keyValue));
-            if (patchItem["$patch"]?.GetValue<string>() == "delete")
+            if (KubeObjects.Str(patchItem["$patch"]) == "delete")
             {
                 if (index >= 0)
                     items.RemoveAt(index);

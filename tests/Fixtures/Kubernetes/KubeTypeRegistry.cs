@@ -58,7 +58,7 @@ public sealed class KubeTypeRegistry
             errors.Add(new("metadata.name", "FieldValueInvalid", $"Invalid value: \"{KubeObjects.Name(crd)}\": must be spec.names.plural+\".\"+spec.group"));
         if (spec?["versions"] is not JsonArray versions || versions.Count == 0)
             errors.Add(new("spec.versions", "FieldValueRequired", "Required value: must have at least one version"));
-        else if (versions.Count(v => v?["storage"]?.GetValue<bool>() == true) != 1)
+        else if (versions.Count(v => KubeObjects.Bool(v?["storage"]) == true) != 1)
             errors.Add(new("spec.versions", "FieldValueInvalid", "Invalid value: must have exactly one version marked as storage version"));
         return errors;
     }
@@ -70,7 +70,7 @@ public sealed class KubeTypeRegistry
         var result = new List<KubeResourceType>();
         foreach (var version in spec["versions"]!.AsArray().OfType<JsonObject>())
         {
-            if (version["served"]?.GetValue<bool>() == false)
+            if (KubeObjects.Bool(version["served"]) == false)
                 continue;
             var subresources = new List<string>();
             if (version["subresources"]?["status"] is not null)
@@ -80,7 +80,7 @@ public sealed class KubeTypeRegistry
             var columns = (version["additionalPrinterColumns"] as JsonArray)?.OfType<JsonObject>()
                 .Select(c => new KubePrinterColumn(
                     KubeObjects.Str(c["name"]) ?? "", KubeObjects.Str(c["type"]) ?? "string", KubeObjects.Str(c["jsonPath"]) ?? "",
-                    c["priority"]?.GetValue<int>() ?? 0, KubeObjects.Str(c["format"]) ?? "", KubeObjects.Str(c["description"]) ?? ""))
+                    (int?)KubeObjects.Number(c["priority"]) ?? 0, KubeObjects.Str(c["format"]) ?? "", KubeObjects.Str(c["description"]) ?? ""))
                 .ToList() ?? [new KubePrinterColumn("Age", "date", ".metadata.creationTimestamp")];
             result.Add(new KubeResourceType(
                 KubeObjects.Str(spec["group"])!, KubeObjects.Str(version["name"])!, KubeObjects.Str(names["plural"])!,
