@@ -200,10 +200,13 @@ public sealed class KubeApiEndpoint(KubeStore store, KubeTypeRegistry registry, 
     private static KubeApiException NotServed(HttpContext context) =>
         new(404, "NotFound", $"the server could not find the requested resource ({context.Request.Method} {context.Request.Path})");
 
+    /// <summary>Quotes as Go's encoder does (\" rather than \u0022), so messages read the same as a real apiserver's.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int code, JsonObject body)
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        await context.Response.WriteAsync(body.ToJsonString(Json), context.RequestAborted);
     }
 }

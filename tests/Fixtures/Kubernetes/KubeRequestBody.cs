@@ -55,7 +55,9 @@ public static class KubeRequestBody
         }
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            Materialize(node);
+            return node;
         }
         catch (JsonException e)
         {
@@ -63,7 +65,23 @@ public static class KubeRequestBody
         }
         catch (ArgumentException e)
         {
+            // JsonObject builds its properties lazily and throws on a duplicate name only then: forced above.
             throw KubeApiException.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj)
+                    Materialize(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                    Materialize(child);
+                break;
         }
     }
 

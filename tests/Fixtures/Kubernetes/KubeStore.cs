@@ -57,6 +57,13 @@ public sealed class KubeStore(KubeApiServerOptions options)
                     appliedConfigurations.Remove(key);
                 return deleted;
             }
+            if (current is not null)
+            {
+                // A write that changes nothing is no write: same resourceVersion, no event (as on a real apiserver).
+                KubeObjects.Metadata(next)["resourceVersion"] = KubeObjects.ResourceVersion(current);
+                if (JsonNode.DeepEquals(next, current))
+                    return current.DeepClone().AsObject();
+            }
             KubeObjects.Metadata(next)["resourceVersion"] = (++resourceVersion).ToString();
             store[Key(ns, name)] = next;
             Publish(new KubeWatchEvent(resourceVersion, type.Key, ns, current is null ? "ADDED" : "MODIFIED", next.DeepClone().AsObject()));

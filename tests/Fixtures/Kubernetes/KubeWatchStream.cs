@@ -80,7 +80,7 @@ public sealed class KubeWatchStream(KubeStore store, KubeApiServerOptions option
 
     private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString() + "\n";
+        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(KubeApiEndpoint.Json) + "\n";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
