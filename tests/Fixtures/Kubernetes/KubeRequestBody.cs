@@ -28,18 +28,19 @@ public static class KubeRequestBody
     {
         if (body.Length == 0)
             throw KubeApiException.BadRequest("the request body is empty");
+        // Checked first: System.Text.Json reports bad UTF-8 inside strings only when a value is read, not as JsonException.
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw KubeApiException.BadRequest("the request body is not valid UTF-8");
+        }
         var trimmed = body.AsSpan().TrimStart(" \t\r\n"u8);
         if (allowYaml && trimmed.Length > 0 && trimmed[0] != (byte)'{' && trimmed[0] != (byte)'[')
         {
-            string text;
-            try
-            {
-                text = new UTF8Encoding(false, true).GetString(body);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw KubeApiException.BadRequest("the request body is not valid UTF-8");
-            }
             try
             {
                 return KubeYaml.ToJson(text);
@@ -51,6 +52,11 @@ public static class KubeRequestBody
             catch (InvalidCastException)
             {
                 throw KubeApiException.BadRequest("error converting YAML to JSON: mapping keys must be scalars");
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // YamlDotNet's representation model reports some malformed streams this way.
+                throw KubeApiException.BadRequest($"error converting YAML to JSON: {e.Message}");
             }
         }
         try
