@@ -20,17 +20,20 @@ namespace OrleansAttest.Fixtures.Kubernetes;
 /// </summary>
 public sealed class KubeApiServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly KubeCertificates certificates;
     private readonly ConcurrentQueue<string> requests = new();
+    private readonly KubeApiEndpoint endpoint;
+    private readonly SemaphoreSlim lifecycle = new(1, 1);
+    private WebApplication? app;
 
-    private KubeApiServer(WebApplication app, KubeCertificates certificates, KubeStore store, KubeTypeRegistry registry, KubeApiServerOptions options)
+    private KubeApiServer(KubeCertificates certificates, KubeStore store, KubeTypeRegistry registry, KubeApiServerOptions options, TimeProvider time)
     {
-        this.app = app;
         this.certificates = certificates;
         Store = store;
         Registry = registry;
         Options = options;
+        endpoint = new KubeApiEndpoint(store, registry, new KubeResourceHandler(store, registry, time),
+            new KubeWatchStream(store, options), options, time, () => Url.Authority);
     }
 
     public KubeStore Store { get; }
@@ -49,33 +52,70 @@ public sealed class KubeApiServer : IAsyncDisposable
                 Store.DropAllWatches();
         }
     }
+    /// <summary>Whether the port is listening (false after <see cref="StopListeningAsync"/>).</summary>
+    public bool Listening => app is not null;
     /// <summary>The last requests, "METHOD path?query", newest last (what kubectl asked for).</summary>
     public IReadOnlyList<string> RecentRequests => requests.ToArray();
 
     public static async Task<KubeApiServer> StartAsync(KubeApiServerOptions? options = null, TimeProvider? time = null)
     {
         options ??= new KubeApiServerOptions();
-        time ??= TimeProvider.System;
-        var certificates = new KubeCertificates();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = null; // the endpoint enforces its own limit with a Status answer
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificates.Server));
-        });
-        var app = builder.Build();
         var store = new KubeStore(options);
-        var registry = new KubeTypeRegistry();
-        var server = new KubeApiServer(app, certificates, store, registry, options);
-        var endpoint = new KubeApiEndpoint(store, registry, new KubeResourceHandler(store, registry, time),
-            new KubeWatchStream(store, options), options, time, () => server.Url.Authority);
-        app.Run(context => server.HandleAsync(context, endpoint));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+        var server = new KubeApiServer(new KubeCertificates(), store, new KubeTypeRegistry(), options, time ?? TimeProvider.System);
+        await server.ListenAsync(port: 0);
         server.Seed();
         return server;
+    }
+
+    /// <summary>Test hook: closes the port (connections are refused) and every watch; the stored state stays.</summary>
+    public async Task StopListeningAsync()
+    {
+        await lifecycle.WaitAsync();
+        try
+        {
+            if (app is null)
+                return;
+            Store.DropAllWatches();
+            await app.StopAsync();
+            await app.DisposeAsync();
+            app = null;
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>Test hook: listens again on the same port, with the same CA, token and state.</summary>
+    public async Task ResumeListeningAsync()
+    {
+        if (app is null)
+            await ListenAsync(Url.Port);
+    }
+
+    private async Task ListenAsync(int port)
+    {
+        await lifecycle.WaitAsync();
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = null; // the endpoint enforces its own limit with a Status answer
+                kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificates.Server));
+            });
+            var started = builder.Build();
+            started.Run(context => HandleAsync(context, endpoint));
+            await started.StartAsync();
+            var address = started.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+            app = started;
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
     }
 
     /// <summary>Ends every open watch stream; returns how many there were.</summary>
@@ -108,7 +148,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         return path;
     }
 
-    private async Task HandleAsync(HttpContext context, KubeApiEndpoint endpoint)
+    private async Task HandleAsync(HttpContext context, KubeApiEndpoint api)
     {
         requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         while (requests.Count > 500)
@@ -126,7 +166,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             await KubeApiEndpoint.WriteAsync(context, 401, KubeStatus.Failure(401, "Unauthorized", "Unauthorized"));
             return;
         }
-        await endpoint.HandleAsync(context);
+        await api.HandleAsync(context);
     }
 
     // The namespaces every cluster has.
@@ -144,9 +184,7 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Store.DropAllWatches();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await StopListeningAsync();
         certificates.Dispose();
     }
 }

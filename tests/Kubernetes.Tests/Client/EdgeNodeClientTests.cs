@@ -162,4 +162,18 @@ public sealed class EdgeNodeClientTests : IAsyncLifetime
         kube.Server.Down = false;
         Assert.Empty((await kube.ListAsync()).Items);
     }
+
+    [Fact]
+    public async Task A_server_that_stops_listening_refuses_connections_and_comes_back_with_its_state()
+    {
+        await kube.CreateAsync(KubeClientFixture.EdgeNode("survivor"));
+        var port = kube.Server.Url.Port;
+        await kube.Server.StopListeningAsync();
+        Assert.False(kube.Server.Listening);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => kube.ListAsync());
+
+        await kube.Server.ResumeListeningAsync();
+        Assert.Equal(port, kube.Server.Url.Port);
+        Assert.Equal(["survivor"], (await kube.ListAsync()).Items.Select(n => n.Metadata.Name));
+    }
 }
