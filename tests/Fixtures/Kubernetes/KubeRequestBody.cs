@@ -8,6 +8,9 @@ namespace OrleansAttest.Fixtures.Kubernetes;
 /// <summary>Reads a request body within the size limit and parses it as JSON (or YAML for apply patches); bad bytes are a 400.</summary>
 public static class KubeRequestBody
 {
+    private static readonly System.Buffers.SearchValues<char> AllowedBelowSpace = System.Buffers.SearchValues.Create(
+        Enumerable.Range(' ', 0x10000 - ' ').Select(c => (char)c).Concat(['\t', '\n', '\r']).ToArray());
+
     public static async Task<JsonNode?> ReadAsync(HttpRequest request, int maxBytes, bool allowYaml)
     {
         if (request.ContentLength > maxBytes)
@@ -38,6 +41,11 @@ public static class KubeRequestBody
         {
             throw KubeApiException.BadRequest("the request body is not valid UTF-8");
         }
+        // Neither JSON nor YAML allows raw C0 control characters other than tab, LF and CR: refuse them before
+        // a parser spends time on, e.g., a megabyte of NULs.
+        int control = text.AsSpan().IndexOfAnyExcept(AllowedBelowSpace);
+        if (control >= 0 && text[control] < ' ')
+            throw KubeApiException.BadRequest($"the request body contains control character 0x{(int)text[control]:x2} at offset {control}");
         var trimmed = body.AsSpan().TrimStart(" \t\r\n"u8);
         if (allowYaml && trimmed.Length > 0 && trimmed[0] != (byte)'{' && trimmed[0] != (byte)'[')
         {

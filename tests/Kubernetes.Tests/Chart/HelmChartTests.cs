@@ -104,7 +104,7 @@ public sealed class HelmChartTests
     public async Task Rendered_crds_are_served_by_the_test_server_after_kubectl_apply()
     {
         await using var server = await KubeApiServer.StartAsync();
-        var kubectl = await Support.Kubectl.CreateAsync(server);
+        using var kubectl = await Support.Kubectl.CreateAsync(server);
         var (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--include-crds");
         Assert.Equal(0, code);
         var crds = string.Join("\n---\n", Helm.SplitDocuments(stdout).Where(d => d.Contains("kind: CustomResourceDefinition")));

@@ -17,7 +17,11 @@ public sealed class KubectlBuiltinTests : IAsyncLifetime
         kubectl = await Support.Kubectl.CreateAsync(server);
     }
 
-    public async ValueTask DisposeAsync() => await server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        kubectl.Dispose();
+        await server.DisposeAsync();
+    }
 
     private JsonObject Stored(KubeResourceType type, string ns, string name) =>
         server.Store.Get(type, ns, name) ?? throw new Xunit.Sdk.XunitException($"{type.Plural} {ns}/{name} not stored");

@@ -17,7 +17,11 @@ public sealed class KubectlEdgeNodeTests : IAsyncLifetime
         await kubectl.OkAsync("apply", "-f", ChartPaths.Crds);
     }
 
-    public async ValueTask DisposeAsync() => await server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        kubectl.Dispose();
+        await server.DisposeAsync();
+    }
 
     private static string EdgeNode(string name, string specLines) => $"""
         apiVersion: edge.orleansattest.io/v1alpha1

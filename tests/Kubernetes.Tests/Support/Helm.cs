@@ -9,14 +9,22 @@ public static class Helm
 {
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] arguments)
     {
+        // A home of its own per run: no user's helm config or repositories leak into the test.
         var home = Directory.CreateTempSubdirectory("orleansattest-helm-").FullName;
-        return await ProcessRunner.RunAsync(KubeTools.Helm, arguments, environment: new Dictionary<string, string>
+        try
         {
-            ["HOME"] = home,
-            ["HELM_CACHE_HOME"] = Path.Combine(home, "cache"),
-            ["HELM_CONFIG_HOME"] = Path.Combine(home, "config"),
-            ["HELM_DATA_HOME"] = Path.Combine(home, "data"),
-        }, timeout: TimeSpan.FromSeconds(60));
+            return await ProcessRunner.RunAsync(KubeTools.Helm, arguments, environment: new Dictionary<string, string>
+            {
+                ["HOME"] = home,
+                ["HELM_CACHE_HOME"] = Path.Combine(home, "cache"),
+                ["HELM_CONFIG_HOME"] = Path.Combine(home, "config"),
+                ["HELM_DATA_HOME"] = Path.Combine(home, "data"),
+            }, timeout: TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     /// <summary><c>helm template</c> with the given --set/--set-json arguments; every document parsed to JSON.</summary>

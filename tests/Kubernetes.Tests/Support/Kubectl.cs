@@ -4,7 +4,7 @@ using OrleansAttest.Fixtures.Kubernetes;
 namespace OrleansAttest.Kubernetes.Tests.Support;
 
 /// <summary>Runs the real kubectl against a test API server through a kubeconfig file.</summary>
-public sealed class Kubectl(KubeApiServer server, string directory)
+public sealed class Kubectl(KubeApiServer server, string directory) : IDisposable
 {
     public string KubeconfigPath { get; } = Path.Combine(directory, "kubeconfig");
 
@@ -34,6 +34,12 @@ public sealed class Kubectl(KubeApiServer server, string directory)
         string file = Path.Combine(Path.GetDirectoryName(KubeconfigPath)!, $"manifest-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, yaml);
         return await OkAsync("apply", "-f", file);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+            Directory.Delete(directory, recursive: true);
     }
 
     public string Write(string yaml)
