@@ -41,12 +41,18 @@ public sealed class KubeSelector(IReadOnlyList<Func<JsonObject, bool>> requireme
         yield return selector[start..].Trim();
     }
 
+    private static readonly System.Text.RegularExpressions.Regex LabelKey =
+        new(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    private static string Key(string key, string term) => LabelKey.IsMatch(key) && key.Length <= 316
+        ? key : throw KubeApiException.BadRequest($"unable to parse requirement: \"{term}\": \"{key}\" is not a valid label key");
+
     private static Func<JsonObject, bool> ParseLabel(string term)
     {
         string? Label(JsonObject o, string key) => KubeObjects.Str(o["metadata"]?["labels"]?[key]);
         if (term.StartsWith('!'))
         {
-            string key = term[1..].Trim();
+            string key = Key(term[1..].Trim(), term);
             return o => Label(o, key) is null;
         }
         foreach (var (word, negate) in new[] { (" notin ", true), (" in ", false) })
@@ -54,7 +60,7 @@ public sealed class KubeSelector(IReadOnlyList<Func<JsonObject, bool>> requireme
             int at = term.IndexOf(word, StringComparison.Ordinal);
             if (at > 0)
             {
-                string key = term[..at].Trim();
+                string key = Key(term[..at].Trim(), term);
                 string list = term[(at + word.Length)..].Trim();
                 if (!list.StartsWith('(') || !list.EndsWith(')'))
                     throw KubeApiException.BadRequest($"unable to parse requirement: {term}: values must be in parentheses");
@@ -65,18 +71,17 @@ public sealed class KubeSelector(IReadOnlyList<Func<JsonObject, bool>> requireme
         var (path, value, negated) = SplitEquality(term);
         if (path is null)
         {
-            string key = term.Trim();
-            if (key.Length == 0)
-                throw KubeApiException.BadRequest($"unable to parse requirement: \"{term}\"");
+            string key = Key(term.Trim(), term);
             return o => Label(o, key) is not null;
         }
-        return o => (Label(o, path) == value) != negated;
+        string labelKey = Key(path, term);
+        return o => (Label(o, labelKey) == value) != negated;
     }
 
     private static Func<JsonObject, bool> ParseField(string term)
     {
         var (path, value, negated) = SplitEquality(term);
-        if (path is null)
+        if (path is null || path.Length == 0)
             throw KubeApiException.BadRequest($"invalid field selector: \"{term}\": expected path=value or path!=value");
         return o => (KubeJsonPath.Text(KubeJsonPath.Evaluate(o, "." + path).FirstOrDefault()) == value) != negated;
     }
@@ -86,7 +91,7 @@ public sealed class KubeSelector(IReadOnlyList<Func<JsonObject, bool>> requireme
         foreach (var (op, negated) in new[] { ("!=", true), ("==", false), ("=", false) })
         {
             int at = term.IndexOf(op, StringComparison.Ordinal);
-            if (at > 0)
+            if (at >= 0)
                 return (term[..at].Trim(), term[(at + op.Length)..].Trim(), negated);
         }
         return (null, "", false);

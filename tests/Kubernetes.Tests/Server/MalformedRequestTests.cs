@@ -51,6 +51,19 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         Assert.Empty((await kube.ListAsync()).Items);
     }
 
+    [Theory]
+    [InlineData("?labelSelector=site%20in%20north", "values must be in parentheses")]
+    [InlineData("?labelSelector=%3D%3D", "is not a valid label key")]
+    [InlineData("?fieldSelector=metadata.name", "invalid field selector")]
+    [InlineData("?watch=true&resourceVersion=abc", "invalid resourceVersion")]
+    public async Task Bad_query_parameters_are_400_with_the_reason(string query, string reason)
+    {
+        using var response = await http.GetAsync(EdgeNodes + query, TestContext.Current.CancellationToken);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, KubeObjects.Str(status["message"]));
+    }
+
     [Fact]
     public async Task Deeply_nested_and_oversized_bodies_are_refused()
     {
