@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using OrleansAttest.Fixtures.Kubernetes;
+using OrleansAttest.Kubernetes.Tests.Support;
+
+namespace OrleansAttest.Kubernetes.Tests.Chart;
+
+/// <summary>The chart with the real helm: lint, render, the objects' shape, least-privilege RBAC, and its CRDs served.</summary>
+public sealed class HelmChartTests
+{
+    private static readonly string[] RedisValues =
+        ["--set", "storage.mode=Redis,storage.connectionString=redis:6379,silo.replicas=3,gateway.service.type=NodePort,gateway.tlsSecretName=gw-tls",
+         "--set-json", """policies={"default":{"pcrSelection":"sha256:0,7","quoteInterval":"30s","failureActions":["revoke-credentials","taint"]}}"""];
+
+    [Fact]
+    public async Task Helm_lint_is_clean_with_default_and_cluster_values()
+    {
+        foreach (var values in new[] { Array.Empty<string>(), RedisValues })
+        {
+            var (code, stdout, stderr) = await Helm.RunAsync(["lint", "--strict", ChartPaths.Chart, .. values]);
+            Assert.True(code == 0, $"helm lint {string.Join(' ', values)}: {stdout}\n{stderr}");
+            Assert.Contains("0 chart(s) failed", stdout);
+            Assert.DoesNotContain("[WARNING]", stdout);
+            Assert.DoesNotContain("[ERROR]", stdout);
+        }
+    }
+
+    [Fact]
+    public async Task Default_values_render_an_embedded_silo_with_the_gateway_service_on_it()
+    {
+        var objects = await Helm.TemplateAsync();
+        var kinds = objects.Select(o => KubeObjects.Str(o["kind"])).Order().ToList();
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "CustomResourceDefinition", "Deployment",
+            "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "Service", "ServiceAccount"], kinds);
+        var gatewayService = Single(objects, "Service", "release-orleansattest-gateway");
+        Assert.Equal("LoadBalancer", KubeObjects.Str(gatewayService["spec"]!["type"]));
+        Assert.Equal("silo", KubeObjects.Str(gatewayService["spec"]!["selector"]!["app.kubernetes.io/component"]));
+    }
+
+    [Fact]
+    public async Task Cluster_values_render_gateway_deployment_policies_and_a_grace_period_above_the_shutdown_timeout()
+    {
+        var objects = await Helm.TemplateAsync(RedisValues);
+        var silo = Single(objects, "Deployment", "release-orleansattest-silo");
+        var podSpec = silo["spec"]!["template"]!["spec"]!;
+        Assert.Equal(3, KubeObjects.Number(silo["spec"]!["replicas"]));
+        var siloContainer = podSpec["containers"]![0]!;
+        int shutdown = int.Parse(Env(siloContainer, "OrleansAttest__Silo__ShutdownTimeoutSeconds")!["value"]!.GetValue<string>());
+        Assert.True(KubeObjects.Number(podSpec["terminationGracePeriodSeconds"]) > shutdown);
+        Assert.Equal("/healthz", KubeObjects.Str(siloContainer["livenessProbe"]!["httpGet"]!["path"]));
+        Assert.Equal("/readyz", KubeObjects.Str(siloContainer["readinessProbe"]!["httpGet"]!["path"]));
+        Assert.Equal("status.podIP", KubeObjects.Str(Env(siloContainer, "POD_IP")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
+        Assert.Equal("metadata.name", KubeObjects.Str(Env(siloContainer, "POD_NAME")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
+        Assert.NotNull(Env(siloContainer, "OrleansAttest__Storage__ConnectionString")!["valueFrom"]!["secretKeyRef"]);
+
+        var gateway = Single(objects, "Deployment", "release-orleansattest-gateway");
+        var gatewayContainer = gateway["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal(KubeObjects.Str(siloContainer["image"]), KubeObjects.Str(gatewayContainer["image"]));
+        Assert.Equal("Gateway", KubeObjects.Str(Env(gatewayContainer, "OrleansAttest__Host__Role")!["value"]));
+        Assert.Equal("/etc/orleansattest/tls/tls.crt", KubeObjects.Str(Env(gatewayContainer, "Gateway__Tls__CertificatePath")!["value"]));
+        Assert.Equal("gw-tls", KubeObjects.Str(gateway["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => KubeObjects.Str(v!["name"]) == "gateway-tls")!["secret"]!["secretName"]));
+
+        var service = Single(objects, "Service", "release-orleansattest-gateway");
+        Assert.Equal("NodePort", KubeObjects.Str(service["spec"]!["type"]));
+        Assert.Equal("gateway", KubeObjects.Str(service["spec"]!["selector"]!["app.kubernetes.io/component"]));
+
+        var policy = Single(objects, "AttestationPolicy", "default");
+        Assert.Equal("sha256:0,7", KubeObjects.Str(policy["spec"]!["pcrSelection"]));
+        Assert.NotNull(Single(objects, "PodDisruptionBudget", "release-orleansattest-silo")["spec"]!["maxUnavailable"]);
+    }
+
+    [Fact]
+    public async Task Rbac_is_least_privilege()
+    {
+        var objects = await Helm.TemplateAsync(["--set-json", """rbac.grantableClusterRoles=["system:node","edge-reader"]"""]);
+        var rules = Single(objects, "ClusterRole", "release-orleansattest")["rules"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.DoesNotContain(rules, r => Strings(r["verbs"]).Contains("*") || Strings(r["resources"]).Contains("*") || Strings(r["apiGroups"]).Contains("*"));
+        Assert.DoesNotContain(rules, r => Strings(r["resources"]).Contains("secrets"));
+        var bind = rules.Single(r => Strings(r["verbs"]).SequenceEqual(["bind"]));
+        Assert.Equal(["system:node", "edge-reader"], Strings(bind["resourceNames"]));
+        var approve = rules.Single(r => Strings(r["verbs"]).SequenceEqual(["approve"]));
+        Assert.Equal(["signers"], Strings(approve["resources"]));
+        Assert.Equal(["kubernetes.io/kube-apiserver-client-kubelet"], Strings(approve["resourceNames"]));
+        Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["certificatesigningrequests/approval"]) && Strings(r["verbs"]).SequenceEqual(["update"]));
+        Assert.Contains(rules, r => Strings(r["resources"]).Contains("edgenodes/status"));
+        Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["nodes"]) && Strings(r["verbs"]).Contains("patch") && !Strings(r["verbs"]).Contains("delete"));
+        var secrets = Single(objects, "Role", "release-orleansattest-bootstrap-tokens");
+        Assert.Equal("kube-system", KubeObjects.Str(secrets["metadata"]!["namespace"]));
+        Assert.Equal(["secrets"], Strings(secrets["rules"]![0]!["resources"]));
+    }
+
+    [Theory]
+    [InlineData("silo.replicas=2", "silo.replicas must be 1")]
+    [InlineData("storage.mode=Redis", "needs storage.existingSecret or storage.connectionString")]
+    [InlineData("gateway.service.type=ClusterIP", "gateway.service.type must be LoadBalancer or NodePort")]
+    [InlineData("silo.terminationGraceExtraSeconds=0", "must exceed the silo's shutdown timeout")]
+    public async Task Values_that_cannot_work_fail_rendering_with_the_reason(string set, string reason)
+    {
+        var (code, _, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--set", set);
+        Assert.NotEqual(0, code);
+        Assert.Contains(reason, stderr);
+    }
+
+    [Fact]
+    public async Task Rendered_crds_are_served_by_the_test_server_after_kubectl_apply()
+    {
+        await using var server = await KubeApiServer.StartAsync();
+        using var kubectl = await Support.Kubectl.CreateAsync(server);
+        var (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--include-crds");
+        Assert.Equal(0, code);
+        var crds = string.Join("\n---\n", Helm.SplitDocuments(stdout).Where(d => d.Contains("kind: CustomResourceDefinition")));
+        var applied = await kubectl.ApplyAsync(crds);
+        Assert.Contains("edgenodes.edge.orleansattest.io created", applied);
+        Assert.Contains("attestationpolicies.edge.orleansattest.io created", applied);
+        Assert.NotNull(server.Registry.Find("edge.orleansattest.io", "v1alpha1", "edgenodes"));
+        Assert.NotNull(server.Registry.Find("edge.orleansattest.io", "v1alpha1", "attestationpolicies"));
+        var (getCode, _, getErr) = await kubectl.RunAsync("get", "attpol");
+        Assert.Equal(0, getCode);
+        Assert.Contains("No resources found", getErr);
+    }
+
+    private static JsonObject Single(List<JsonObject> objects, string kind, string name) =>
+        objects.Single(o => KubeObjects.Str(o["kind"]) == kind && KubeObjects.Name(o) == name);
+
+    private static JsonNode? Env(JsonNode container, string name) =>
+        container["env"]!.AsArray().SingleOrDefault(e => KubeObjects.Str(e!["name"]) == name);
+
+    private static List<string> Strings(JsonNode? node) => (node as JsonArray)?.Select(KubeObjects.Str).OfType<string>().ToList() ?? [];
+}
