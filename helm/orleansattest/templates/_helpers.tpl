@@ -83,12 +83,12 @@ app.kubernetes.io/component: {{ .component }}
 {{/* The agent endpoint's TLS: from the configured kubernetes.io/tls Secret, else a development CA in the pod. */}}
 {{- define "orleansattest.gatewayTlsEnv" -}}
 {{- if .Values.gateway.tlsSecretName }}
-- name: Gateway__Tls__CertificatePath
+- name: OrleansAttest__Gateway__Tls__CertificatePath
   value: /etc/orleansattest/tls/tls.crt
-- name: Gateway__Tls__KeyPath
+- name: OrleansAttest__Gateway__Tls__KeyPath
   value: /etc/orleansattest/tls/tls.key
 {{- else }}
-- name: Gateway__Tls__DevelopmentCaDirectory
+- name: OrleansAttest__Gateway__Tls__DevelopmentCaDirectory
   value: /tmp/orleansattest-dev-ca
 {{- end }}
 {{- end -}}

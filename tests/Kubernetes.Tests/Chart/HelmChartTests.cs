@@ -56,7 +56,7 @@ public sealed class HelmChartTests
         var gatewayContainer = gateway["spec"]!["template"]!["spec"]!["containers"]![0]!;
         Assert.Equal(KubeObjects.Str(siloContainer["image"]), KubeObjects.Str(gatewayContainer["image"]));
         Assert.Equal("Gateway", KubeObjects.Str(Env(gatewayContainer, "OrleansAttest__Host__Role")!["value"]));
-        Assert.Equal("/etc/orleansattest/tls/tls.crt", KubeObjects.Str(Env(gatewayContainer, "Gateway__Tls__CertificatePath")!["value"]));
+        Assert.Equal("/etc/orleansattest/tls/tls.crt", KubeObjects.Str(Env(gatewayContainer, "OrleansAttest__Gateway__Tls__CertificatePath")!["value"]));
         Assert.Equal("gw-tls", KubeObjects.Str(gateway["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => KubeObjects.Str(v!["name"]) == "gateway-tls")!["secret"]!["secretName"]));
 
         var service = Single(objects, "Service", "release-orleansattest-gateway");
