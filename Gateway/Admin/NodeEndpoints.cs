@@ -29,13 +29,13 @@ public static class NodeEndpoints
             .Produces<EdgeNodeStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         nodes.MapPut("/{name}", DeclareAsync).WithName("DeclareNode")
             .WithSummary("Creates or updates a node's declaration (EK by certificate or public hash, policy, suspend)")
-            .Accepts<NodeDeclarationRequest>("application/json").Produces<EdgeNodeStatus>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsJsonBody<NodeDeclarationRequest>().Produces<EdgeNodeStatus>().ProducesProblem(StatusCodes.Status400BadRequest);
         nodes.MapPost("/{name}/reset", ResetAsync).WithName("ResetNode")
             .WithSummary("Clears Failed, Unreachable or Revoked: attestation starts over from activation")
-            .Accepts<OperatorActionRequest>("application/json").Produces<EdgeNodeStatus>()
+            .DocumentsJsonBody<OperatorActionRequest>(required: false).Produces<EdgeNodeStatus>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         nodes.MapPost("/{name}/revoke", RevokeAsync).WithName("RevokeNode").WithSummary("Revokes a node (reason required)")
-            .Accepts<OperatorActionRequest>("application/json").Produces<EdgeNodeStatus>()
+            .DocumentsJsonBody<OperatorActionRequest>().Produces<EdgeNodeStatus>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         nodes.MapDelete("/{name}", DeleteAsync).WithName("DeleteNode").WithSummary("Deletes a node's declaration and trust")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);

@@ -19,7 +19,7 @@ public static class PolicyEndpoints
             .Produces<AttestationPolicy>().ProducesProblem(StatusCodes.Status404NotFound);
         policies.MapPut("/{name}", ApplyAsync).WithName("ApplyPolicy")
             .WithSummary("Creates or replaces a policy; an invalid one is refused with every problem named and nothing stored")
-            .Accepts<AttestationPolicy>("application/json").Produces<AttestationPolicy>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsJsonBody<AttestationPolicy>().Produces<AttestationPolicy>().ProducesProblem(StatusCodes.Status400BadRequest);
         policies.MapDelete("/{name}", DeleteAsync).WithName("DeletePolicy").WithSummary("Deletes a policy")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }

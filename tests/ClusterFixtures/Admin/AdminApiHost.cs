@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansAttest.Gateway.Admin;
+using OrleansAttest.Gateway.Hosting;
+using OrleansAttest.Gateway.Options;
+
+namespace OrleansAttest.Fixtures.Cluster.Admin;
+
+/// <summary>
+/// The product admin REST API on a real Kestrel port (HTTPS with a development CA, HTTP/1.1 + HTTP/2), wired with its
+/// own extension methods exactly as a host does, talking to a test cluster through <see cref="IGrainFactory"/>.
+/// </summary>
+public sealed class AdminApiHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AdminApiHost(WebApplication app, int port, ConcurrentQueue<string> log)
+    {
+        _app = app;
+        Port = port;
+        Log = log;
+    }
+
+    public int Port { get; }
+
+    public Uri Address => new($"https://127.0.0.1:{Port}");
+
+    public ConcurrentQueue<string> Log { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public string LogText() => string.Join(Environment.NewLine, Log);
+
+    /// <param name="configure">Admin options (the token, or a token file / generated-token directory); the port is chosen here.</param>
+    public static async Task<AdminApiHost> StartAsync(IGrainFactory grains, string tlsDirectory, Action<AdminOptions> configure)
+    {
+        var port = FreeTcpPort.Next();
+        var log = new ConcurrentQueue<string>();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ApplicationName = typeof(AdminApiHost).Assembly.GetName().Name,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddProvider(new CapturedLog("admin", LogLevel.Information, log));
+        builder.Services.AddSingleton(grains);
+        builder.Services.AddAttestationAdminApi(o =>
+        {
+            o.ListenAddress = "127.0.0.1";
+            configure(o);
+            o.Port = port;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<AdminOptions>>().Value;
+            kestrel.ListenAttestationAdminApi(options, new GatewayTlsOptions { DevelopmentCaDirectory = tlsDirectory },
+                kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansAttest.Gateway.Admin"));
+        });
+        var app = builder.Build();
+        try
+        {
+            app.MapAttestationAdminApi();
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new AdminApiHost(app, port, log);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        await _app.DisposeAsync();
+    }
+}
