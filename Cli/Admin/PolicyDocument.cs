@@ -13,27 +13,38 @@ namespace OrleansAttest.Cli.Admin;
 /// </summary>
 public static class PolicyDocument
 {
-    public static JsonObject Read(FileInfo file)
+    private const int MaxNodes = 100_000;
+
+    public static JsonObject Read(FileInfo file) => Parse(InputFile.ReadText(file, "policy"), $"policy file '{file.FullName}'");
+
+    /// <summary>Parses <paramref name="text"/>; every problem is an <see cref="UnusableInputException"/> naming <paramref name="source"/>.</summary>
+    public static JsonObject Parse(string text, string source)
     {
-        var text = InputFile.ReadText(file, "policy");
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         JsonNode? node;
         try
         {
-            node = trimmed.StartsWith('{') ? JsonNode.Parse(trimmed) : FromYaml(text);
+            node = trimmed.StartsWith('{')
+                ? JsonNode.Parse(trimmed, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 })
+                : FromYaml(text);
         }
         catch (JsonException e)
         {
-            throw new UnusableInputException($"policy file '{file.FullName}' is not valid JSON: {e.Message}", e);
+            throw new UnusableInputException($"{source} is not valid JSON: {e.Message}", e);
         }
         catch (YamlException e)
         {
-            throw new UnusableInputException($"policy file '{file.FullName}' is not valid YAML: {e.Message}", e);
+            throw new UnusableInputException($"{source} is not valid YAML: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's representation model throws this on some malformed documents instead of a YamlException.
+            throw new UnusableInputException($"{source} is not valid YAML: {e.Message}", e);
         }
         if (node is not JsonObject policy)
-            throw new UnusableInputException($"policy file '{file.FullName}' does not hold one policy object");
+            throw new UnusableInputException($"{source} does not hold one policy object");
         if (policy["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)name))
-            throw new UnusableInputException($"policy file '{file.FullName}' has no \"name\": the name is the policy's identity");
+            throw new UnusableInputException($"{source} has no \"name\": the name is the policy's identity");
         return policy;
     }
 
@@ -43,17 +54,40 @@ public static class PolicyDocument
         stream.Load(new StringReader(text));
         if (stream.Documents.Count != 1)
             throw new UnusableInputException($"the YAML holds {stream.Documents.Count} documents; put one policy per file");
-        return Convert(stream.Documents[0].RootNode);
+        int nodes = 0;
+        return Convert(stream.Documents[0].RootNode, 0, ref nodes);
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    private static JsonNode? Convert(YamlNode node, int depth, ref int nodes)
     {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c =>
-            KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", Convert(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new UnusableInputException($"unsupported YAML node at {node.Start}"),
-    };
+        // Aliases make a small file expand without bound ("billion laughs"); no policy comes near this many values.
+        if (++nodes > MaxNodes)
+            throw new UnusableInputException($"the YAML expands to more than {MaxNodes} values (aliases?); a policy never does");
+        if (depth > 32)
+            throw new UnusableInputException($"the YAML nests deeper than 32 levels at {node.Start}; a policy never does");
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                var result = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name })
+                        throw new UnusableInputException($"the YAML key at {key.Start} is not a plain name");
+                    if (!result.TryAdd(name, Convert(value, depth + 1, ref nodes)))
+                        throw new UnusableInputException($"the YAML key '{name}' appears twice at {key.Start}");
+                }
+                return result;
+            case YamlSequenceNode sequence:
+                var array = new JsonArray();
+                foreach (var child in sequence.Children)
+                    array.Add(Convert(child, depth + 1, ref nodes));
+                return array;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw new UnusableInputException($"unsupported YAML node (an alias?) at {node.Start}");
+        }
+    }
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {

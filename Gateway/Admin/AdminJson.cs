@@ -37,30 +37,47 @@ public static class AdminJson
         }
         if (buffer.Length == 0)
             return optional ? (new JsonObject(), null) : (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, "the request has no body; send a JSON object"));
+        var (body, problem) = ParseObject(buffer.ToArray());
+        return problem is null ? (body, null) : (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, problem));
+    }
+
+    /// <summary>
+    /// Outside bytes → a JSON object, or a sentence saying why not. Duplicate property names are refused: which of two
+    /// "policy" values would count is exactly the kind of ambiguity an attacker looks for.
+    /// </summary>
+    public static (JsonObject? Body, string? Problem) ParseObject(byte[] bytes)
+    {
+        // Checked up front: a JSON string with invalid UTF-8 parses, and only throws later when it is read.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            return (null, "the request body is not valid UTF-8");
         try
         {
-            return JsonNode.Parse(buffer.ToArray()) is JsonObject body
-                ? (body, null)
-                : (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, "the request body is JSON but not an object"));
+            if (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 }) is not JsonObject body)
+                return (null, "the request body is JSON but not an object");
+            return (body, null);
         }
         catch (JsonException e)
         {
-            return (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, $"the request body is not valid JSON: {e.Message}"));
+            return (null, $"the request body is not valid JSON: {e.Message}");
         }
     }
 
     /// <summary>Deserializes <paramref name="body"/> into <typeparamref name="T"/> or answers which property is wrong.</summary>
     public static (T? Value, IResult? Problem) Convert<T>(JsonObject body, string what) where T : class
     {
+        var (value, problem) = ConvertCore<T>(body, what);
+        return problem is null ? (value, null) : (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, problem));
+    }
+
+    public static (T? Value, string? Problem) ConvertCore<T>(JsonObject body, string what) where T : class
+    {
         try
         {
-            return body.Deserialize<T>(Options) is { } value
-                ? (value, null)
-                : (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, $"the request body is not {what}"));
+            return body.Deserialize<T>(Options) is { } value ? (value, null) : (null, $"the request body is not {what}");
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or OverflowException)
         {
-            return (null, AdminProblems.BadRequest(AdminReasons.MalformedBody, $"the request body is not {what}: {e.Message}"));
+            return (null, $"the request body is not {what}: {e.Message}");
         }
     }
 }
