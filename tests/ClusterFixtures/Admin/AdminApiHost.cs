@@ -36,9 +36,14 @@ public sealed class AdminApiHost : IAsyncDisposable
 
     public string LogText() => string.Join(Environment.NewLine, Log);
 
+    /// <summary>A plain-HTTP port of the same app (as a co-hosting silo has for health and metrics), when asked for.</summary>
+    public int? OtherPort { get; private init; }
+
     /// <param name="configure">Admin options (the token, or a token file / generated-token directory); the port is chosen here.</param>
-    public static async Task<AdminApiHost> StartAsync(IGrainFactory grains, string tlsDirectory, Action<AdminOptions> configure)
+    /// <param name="otherListener">Also listen on a plain-HTTP port, to show the admin routes do not answer there.</param>
+    public static async Task<AdminApiHost> StartAsync(IGrainFactory grains, string tlsDirectory, Action<AdminOptions> configure, bool otherListener = false)
     {
+        int? otherPort = otherListener ? FreeTcpPort.Next() : null;
         var port = FreeTcpPort.Next();
         var log = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -61,6 +66,8 @@ public sealed class AdminApiHost : IAsyncDisposable
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<AdminOptions>>().Value;
             kestrel.ListenAttestationAdminApi(options, new GatewayTlsOptions { DevelopmentCaDirectory = tlsDirectory },
                 kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansAttest.Gateway.Admin"));
+            if (otherPort is { } other)
+                kestrel.ListenLocalhost(other);
         });
         var app = builder.Build();
         try
@@ -73,7 +80,7 @@ public sealed class AdminApiHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new AdminApiHost(app, port, log);
+        return new AdminApiHost(app, port, log) { OtherPort = otherPort };
     }
 
     public async ValueTask DisposeAsync()

@@ -101,6 +101,23 @@ public sealed class AdminAuthTests(AdminApiFixture fixture) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task Co_hosted_with_another_listener_the_api_answers_only_on_its_own_port()
+    {
+        await using var host = await AdminApiHost.StartAsync(Api.Factory, Api.TlsDirectory, o => o.Token = Api.Token, otherListener: true);
+        using var plain = new HttpClient { BaseAddress = new Uri($"http://localhost:{host.OtherPort}") };
+        plain.DefaultRequestHeaders.Authorization = new("Bearer", Api.Token);
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("/api/v1/policies", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).StatusCode);
+        // A Host header naming the admin port does not help: the connection's own port decides.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/policies");
+        spoofed.Headers.Host = $"127.0.0.1:{host.Port}";
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.SendAsync(spoofed, TestContext.Current.CancellationToken)).StatusCode);
+        using var admin = new HttpClient(CaTrustHandler.Create(Api.CaPath)) { BaseAddress = host.Address };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", Api.Token);
+        await (await admin.GetAsync("/api/v1/policies", TestContext.Current.CancellationToken)).AssertOkAsync();
+    }
+
+    [Fact]
     public async Task Without_any_token_source_the_api_refuses_to_start()
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => AdminApiHost.StartAsync(Api.Factory, Api.TlsDirectory, _ => { }));
