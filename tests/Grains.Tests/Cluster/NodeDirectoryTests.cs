@@ -41,6 +41,26 @@ public sealed class NodeDirectoryTests(EmbeddedClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Verdicts_of_a_real_agent_reach_the_directory()
+    {
+        await using var tpm = await OrleansAttest.Fixtures.SwtpmInstance.StartAsync(TestContext.Current.CancellationToken);
+        await using var agent = await SwtpmAgent.StartAsync("dir-attested", Factory, tpm);
+        await TestPolicies.MeasureGoodBootAsync(agent);
+        await TestPolicies.SetAsync(Factory, TestPolicies.Fast("dir-boot", await TestPolicies.PinCurrentAsync(agent)));
+        await agent.Grain.DeclareAsync(new NodeDeclaration(agent.NodeName, "dir-boot", EkPublicSha256: agent.EkPublicSha256));
+        var hello = await agent.SayHelloAsync();
+        Assert.True(hello.Accepted, hello.Detail);
+        Assert.True((await agent.ActivateAsync(hello.Challenge!)).Accepted);
+        var shard = NodeDirectory.Shard(Factory, agent.NodeName);
+        await UntilAsync(async () => await shard.GetAsync(agent.NodeName) is { Phase: NodePhase.Attested, LastAttestationPassed: true, LastAttestationTime: not null },
+            "the passing verdict in the directory");
+
+        await agent.ExtendAsync(7, "unsigned bootloader");
+        await UntilAsync(async () => await shard.GetAsync(agent.NodeName) is { Phase: NodePhase.Failed, ReasonCode: "pcr-value-not-allowed", LastAttestationPassed: false },
+            "the failing verdict in the directory");
+    }
+
+    [Fact]
     public async Task An_older_report_never_overwrites_a_newer_one()
     {
         var shard = NodeDirectory.Shard(Factory, "dir-order");
