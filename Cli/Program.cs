@@ -1,11 +1,14 @@
 using System.CommandLine;
+using OrleansAttest.Cli.Admin;
 using OrleansAttest.Cli.Commands;
 
-var root = new RootCommand("attestctl — OrleansAttest admin and offline tools: verify TPM quotes, replay event logs, ask a TPM for evidence")
+var root = new RootCommand("attestctl — OrleansAttest admin and offline tools: manage nodes and policies, verify TPM quotes, replay event logs, ask a TPM for evidence")
 {
     VerifyQuoteCommand.Create(),
     EventLogCommands.Create(),
     TpmCommands.Create(),
+    NodesCommands.Create(),
+    PoliciesCommands.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -26,8 +26,6 @@ internal sealed class AgentSession(
     ILogger logger,
     CancellationToken gatewayStopping)
 {
-    private const int MaxNodeNameLength = 253;
-
     private readonly Channel<GatewayMessage> _outbound = Channel.CreateBounded<GatewayMessage>(
         new BoundedChannelOptions(Math.Max(1, options.OutboundQueueCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -266,17 +264,6 @@ internal sealed class AgentSession(
         _keepAlive = null;
     }
 
-    private static string? NodeNameProblem(string name)
-    {
-        if (string.IsNullOrEmpty(name))
-            return "the Hello has no node name";
-        if (name.Length > MaxNodeNameLength)
-            return $"the node name is {name.Length} characters long; at most {MaxNodeNameLength} are allowed";
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
-                return $"the node name '{name}' contains '{(char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString())}'; only ASCII letters, digits, '-', '.' and '_' are allowed";
-        }
-        return null;
-    }
+    private static string? NodeNameProblem(string name) =>
+        string.IsNullOrEmpty(name) ? "the Hello has no node name" : NodeNames.Problem(name);
 }

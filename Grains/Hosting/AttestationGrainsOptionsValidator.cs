@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
+using OrleansAttest.Grains.Listing;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
 
@@ -21,8 +22,12 @@ public static class AttestationGrainsOptionsValidator
         var polling = Bind<PollingOptions>(configuration, PollingOptions.Section, errors);
         var policies = Bind<PolicyCacheOptions>(configuration, PolicyCacheOptions.Section, errors);
         var audit = Bind<AuditOptions>(configuration, AuditOptions.Section, errors);
+        var directory = Bind<NodeDirectoryOptions>(configuration, NodeDirectoryOptions.Section, errors);
         if (errors.Count == 0)
+        {
             errors.AddRange(Errors(admission, polling, policies, audit, minimumReminderPeriod));
+            errors.AddRange(Errors(directory));
+        }
         return errors;
     }
 
@@ -63,6 +68,17 @@ public static class AttestationGrainsOptionsValidator
             errors.Add($"audit-max-entries-invalid: {u}:MaxEntriesPerNode is {audit.MaxEntriesPerNode}; keep at least 1 entry per node.");
         if (string.IsNullOrEmpty(audit.KeyPrefix))
             errors.Add($"audit-key-prefix-missing: {u}:KeyPrefix is empty; audit lists would share the key space with everything else in the store.");
+        return errors;
+    }
+
+    public static IReadOnlyList<string> Errors(NodeDirectoryOptions directory)
+    {
+        var errors = new List<string>();
+        const string d = NodeDirectoryOptions.Section;
+        if (directory.FlushInterval <= TimeSpan.Zero)
+            errors.Add($"directory-flush-interval-invalid: {d}:FlushInterval is {directory.FlushInterval}; use a positive time such as 00:00:01.");
+        if (directory.QuietFlushInterval < directory.FlushInterval)
+            errors.Add($"directory-quiet-flush-interval-invalid: {d}:QuietFlushInterval is {directory.QuietFlushInterval}, below FlushInterval {directory.FlushInterval}; use at least FlushInterval.");
         return errors;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
 using OrleansAttest.Grains.Lifecycle;
+using OrleansAttest.Grains.Listing;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
 using OrleansAttest.Grains.Observability;
@@ -29,12 +30,14 @@ public static class AttestationGrainsServiceCollectionExtensions
         var polling = services.AddOptions<PollingOptions>();
         var policies = services.AddOptions<PolicyCacheOptions>();
         var audit = services.AddOptions<AuditOptions>();
+        var directory = services.AddOptions<NodeDirectoryOptions>();
         if (configuration is not null)
         {
             admission.Bind(configuration.GetSection(AdmissionOptions.Section));
             polling.Bind(configuration.GetSection(PollingOptions.Section));
             policies.Bind(configuration.GetSection(PolicyCacheOptions.Section));
             audit.Bind(configuration.GetSection(AuditOptions.Section));
+            directory.Bind(configuration.GetSection(NodeDirectoryOptions.Section));
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -46,6 +49,8 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new QuoteJudge(sp.GetRequiredService<PolicyEvaluation>(),
             sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes));
         services.TryAddSingleton<NodePhaseTracker>();
+        services.TryAddSingleton<DirectoryPhaseCounts>();
+        services.TryAddSingleton<DirectoryMetrics>();
         services.TryAddSingleton<AttestationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());
         // One instance serves as a lifecycle action and as the handler of "notify-agent" (see IFailureActionHandler).

@@ -79,6 +79,7 @@ public sealed partial class EdgeNodeGrain
             State.Detail = "declaration no longer suspended; waiting for the agent's hello";
         }
         await state.WriteStateAsync();
+        ReportToDirectory();
         await AuditAsync("declared", null, null, $"declared under policy '{declaration.PolicyName}'{(declaration.Suspend ? " (suspended)" : "")}");
         return BuildStatus();
     }

@@ -57,6 +57,8 @@ public sealed partial class EdgeNodeGrain(
         // Resume at once after a silo loss or cluster restart: the bound channel is in state, so polling needs nobody's help.
         if (IsPolled(State.Phase))
             ScheduleTick(TimeSpan.Zero);
+        if (state.RecordExists)
+            ReportToDirectory();
         return Task.CompletedTask;
     }
 
@@ -129,6 +131,7 @@ public sealed partial class EdgeNodeGrain(
         mutate?.Invoke(State);
         await state.WriteStateAsync();
         phaseTracker.Set(NodeName, to);
+        ReportToDirectory();
         await AuditAsync(auditKind, passed, reasonCode, detail);
         if (from != to)
             await RunLifecycleActionsAsync(new NodeTransition(NodeName, from, to, reasonCode, detail, now, policyName,

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Interfaces.Listing;
+using OrleansAttest.Grains.Listing;
 
 namespace OrleansAttest.Grains.Policies;
 
@@ -32,6 +35,7 @@ public sealed class PolicyGrain(
         state.State.LastVersion = version;
         await state.WriteStateAsync();
         cache.Invalidate(name);
+        await RegisterAsync(name, stored: true);
         logger.LogInformation("Policy {Policy} stored as version {Version}", name, version);
         return OperationResult.Ok($"policy '{name}' stored as version {version}");
     }
@@ -46,6 +50,29 @@ public sealed class PolicyGrain(
         state.State.Policy = null;
         await state.WriteStateAsync();
         cache.Invalidate(name);
+        await RegisterAsync(name, stored: false);
         logger.LogInformation("Policy {Policy} deleted", name);
+    }
+
+    /// <summary>Re-registers a stored policy on activation, so a registration lost to a failure comes back.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Policy is not null)
+            await RegisterAsync(this.GetPrimaryKeyString(), stored: true);
+    }
+
+    /// <summary>Keeps the policy directory in step; its failure is logged and never fails the policy's own write.</summary>
+    private async Task RegisterAsync(string name, bool stored)
+    {
+        try
+        {
+            var directory = GrainFactory.GetGrain<IPolicyDirectoryGrain>(NodeDirectory.PolicyDirectoryKey);
+            await (stored ? directory.AddAsync(name) : directory.RemoveAsync(name));
+        }
+        catch (Exception e)
+        {
+            ServiceProvider.GetService<DirectoryMetrics>()?.RecordFailure("policy");
+            logger.LogWarning(e, "Policy {Policy}: the policy directory could not be updated; it is retried when the policy grain next activates", name);
+        }
     }
 }

@@ -12,12 +12,15 @@ public static class Attestctl
 
     public static Task<CliResult> RunAsync(params string[] arguments) => RunInAsync(null, arguments);
 
-    public static async Task<CliResult> RunInAsync(string? workingDirectory, params string[] arguments)
+    public static Task<CliResult> RunInAsync(string? workingDirectory, params string[] arguments) => RunAsync(workingDirectory, null, arguments);
+
+    /// <summary>Runs with extra environment variables (e.g. ATTESTCTL_SERVER) on top of this process's.</summary>
+    public static async Task<CliResult> RunAsync(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         if (!File.Exists(DllPath))
             throw new FileNotFoundException($"attestctl.dll is not beside the tests in {AppContext.BaseDirectory}; the Cli project reference should copy it", DllPath);
         var (exit, stdout, stderr) = await ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], workingDirectory,
-            timeout: TimeSpan.FromSeconds(60));
+            environment, timeout: TimeSpan.FromSeconds(60));
         return new CliResult(arguments, exit, stdout, stderr);
     }
 
