@@ -11,6 +11,9 @@ public sealed class AdminOptions
     /// <summary>Fewer characters than this are refused: a short bearer token can be guessed.</summary>
     public const int MinTokenLength = 16;
 
+    /// <summary>Serve the admin API (beside the agent endpoint). Off: only the agent endpoint is served.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>The bearer token itself (prefer <see cref="TokenFile"/>: configuration values end up in process listings and dumps).</summary>
     public string? Token { get; set; }
 

@@ -52,14 +52,12 @@ public static partial class GatewayRoleHost
         builder.Services.AddHealthChecks().AddCheck<ClientReadinessHealthCheck>("cluster-client", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddOrleansAttestTelemetry();
         builder.AddAgentEndpoint(settings);
-        // (Admin API: services and its listener go here too; it needs only the client's IGrainFactory.)
 
         var app = builder.Build();
         var httpHost = $"*:{silo.HttpPort}";
         app.MapOrleansAttestHealth(httpHost);
         app.MapOrleansAttestMetrics(httpHost);
         app.MapAgentEndpoint(settings);
-        // (Admin API: its endpoints are mapped here.)
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansAttest.Gateway.Admin;
 using GatewayOptions = OrleansAttest.Gateway.Options.GatewayOptions;
 using OrleansAttest.Grains.Hosting;
 using OrleansAttest.Silo.Storage;
@@ -15,6 +16,10 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
     /// <summary>The agent endpoint (section <c>OrleansAttest:Gateway</c>); without a certificate, its development CA lives in
     /// <c>&lt;Storage:DataDirectory&gt;/tls</c>.</summary>
     public GatewayOptions Gateway { get; init; } = new();
+
+    /// <summary>The admin REST API (section <c>OrleansAttest:Admin</c>), served beside the agent endpoint; in the embedded
+    /// mode without a configured token, one is generated into <c>&lt;Storage:DataDirectory&gt;/admin-token</c>.</summary>
+    public AdminOptions Admin { get; init; } = new();
 
     /// <summary>Section <c>OrleansAttest:Host</c>: silo or standalone gateway.</summary>
     public HostRoleOptions Host { get; init; } = new();
@@ -32,9 +37,12 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
         var storage = Bind<StorageOptions>(configuration, StorageOptions.SectionName, errors);
         var gateway = Bind<GatewayOptions>(configuration, GatewayOptions.SectionName, errors);
         var host = Bind<HostRoleOptions>(configuration, HostRoleOptions.SectionName, errors);
+        var admin = Bind<AdminOptions>(configuration, AdminOptions.SectionName, errors);
+        if (storage.Mode == StorageMode.Embedded && string.IsNullOrEmpty(admin.Token) && string.IsNullOrEmpty(admin.TokenFile))
+            admin.GenerateTokenDirectory ??= storage.DataDirectoryFullPath;
         if (string.IsNullOrEmpty(gateway.Tls.CertificatePath) && string.IsNullOrEmpty(gateway.Tls.KeyPath) && string.IsNullOrEmpty(gateway.Tls.DevelopmentCaDirectory))
             gateway.Tls.DevelopmentCaDirectory = DevelopmentCaDirectory(storage);
-        var settings = new HostSettings(silo, dashboard, storage) { Gateway = gateway, Host = host };
+        var settings = new HostSettings(silo, dashboard, storage) { Gateway = gateway, Host = host, Admin = admin };
         if (errors.Count == 0)
             errors.AddRange(HostSettingsValidator.Errors(settings));
         // The grains' own sections; this host leaves Orleans' minimum reminder period at its default.

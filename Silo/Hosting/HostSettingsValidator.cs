@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Admin;
 using OrleansAttest.Gateway.Options;
 using OrleansAttest.Silo.Storage;
 
@@ -52,6 +53,11 @@ public static class HostSettingsValidator
                 : [silo.SiloPort, silo.GatewayPort, silo.HttpPort, dashboard.Enabled ? dashboard.Port : -1, settings.Storage.Mode == StorageMode.Embedded ? settings.Storage.GarnetPort : -1];
             if (taken.Contains(gateway.Port))
                 errors.Add($"gateway-port-conflict: {g}:Port {gateway.Port} is also used by the silo, its HTTP endpoints, the dashboard or Garnet; pick another port.");
+            // The admin API is served with the agent endpoint.
+            if (settings.Admin.Enabled)
+                errors.AddRange(AdminOptionsValidator.Errors(settings.Admin));
+            if (settings.Admin.Enabled && (taken.Contains(settings.Admin.Port) || settings.Admin.Port == gateway.Port))
+                errors.Add($"admin-port-conflict: {AdminOptions.SectionName}:Port {settings.Admin.Port} is also used by the agent endpoint, the silo, its HTTP endpoints, the dashboard or Garnet; pick another port.");
         }
         if (settings.Storage.Mode == StorageMode.Embedded && settings.Storage.GarnetPort is var garnet
             && (garnet == silo.SiloPort || garnet == silo.GatewayPort || garnet == silo.HttpPort || (dashboard.Enabled && garnet == dashboard.Port)))

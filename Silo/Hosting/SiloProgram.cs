@@ -114,9 +114,8 @@ public static partial class SiloProgram
         });
         builder.Services.AddOrleansAttestHealth();
         builder.Services.AddOrleansAttestTelemetry();
-        // The agent endpoint, served with the silo's own IGrainFactory.
+        // The agent endpoint and admin API, served with the silo's own IGrainFactory.
         builder.AddAgentEndpoint(settings);
-        // (Admin API: services and its listener go here, next to the agent endpoint.)
 
         var app = builder.Build();
         var httpHost = $"*:{silo.HttpPort}";
@@ -125,7 +124,6 @@ public static partial class SiloProgram
         if (dashboard.Enabled)
             app.MapOrleansDashboard(dashboard.Path).RequireHost($"*:{dashboard.Port}");
         app.MapAgentEndpoint(settings);
-        // (Admin API: its endpoints are mapped here.)
         return app;
     }
 

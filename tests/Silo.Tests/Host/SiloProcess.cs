@@ -53,6 +53,9 @@ public sealed class SiloProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>The admin API's bearer token in every test silo (Redis-mode hosts have no generated one).</summary>
+    public const string AdminToken = "silo-tests-admin-token-0123456789";
+
     /// <summary>Starts the silo with free ports (silo, gateway, HTTP, dashboard, Garnet, agent endpoint) plus <paramref name="environment"/>,
     /// which may override any of them; the working directory is <paramref name="workingDirectory"/>.</summary>
     public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
@@ -65,6 +68,8 @@ public sealed class SiloProcess : IAsyncDisposable
             ["OrleansAttest__Dashboard__Port"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Storage__GarnetPort"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Gateway__Port"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Admin__Port"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Admin__Token"] = AdminToken,
             ["OrleansAttest__Storage__GarnetMemory"] = "64m",
             ["OrleansAttest__Storage__GarnetIndex"] = "1m",
         };
