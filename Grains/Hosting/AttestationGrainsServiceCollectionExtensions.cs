@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
 using OrleansAttest.Grains.Lifecycle;
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
 using OrleansAttest.Grains.Observability;
@@ -42,9 +43,11 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton<EkTrust>();
         services.TryAddSingleton<AdmissionCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttestationPolicyEvaluator, StaticPcrValuesEvaluator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttestationPolicyEvaluator, MeasuredBootEvaluator>());
         services.TryAddSingleton<PolicyEvaluation>();
         services.TryAddSingleton(sp => new QuoteJudge(sp.GetRequiredService<PolicyEvaluation>(),
-            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes));
+            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes,
+            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEventLogBytes));
         services.TryAddSingleton<NodePhaseTracker>();
         services.TryAddSingleton<AttestationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());

@@ -64,6 +64,7 @@ public sealed partial class EdgeNodeGrain
                     s.EkPublic = null;
                     s.AkPublic = null;
                     s.Baseline = null;
+                    _eventLog = null;
                 });
             await RemoveWatchdogAsync();
             return BuildStatus();
@@ -113,6 +114,7 @@ public sealed partial class EdgeNodeGrain
                     // The operator vouches for the device again: the next accepted quote sets a new rollback baseline,
                     // and only a newly proven AK (hello + ActivateCredential) is polled.
                     s.Baseline = null;
+                    _eventLog = null;
                     s.Challenge = null;
                     s.AkPublic = null;
                     s.ChannelId = null;
@@ -152,6 +154,7 @@ public sealed partial class EdgeNodeGrain
                     s.Challenge = null;
                     s.ChannelId = null;
                     s.Baseline = null;
+                    _eventLog = null;
                     s.LastAttestation = null;
                     s.LastValidQuote = null;
                     s.ActivatedAt = null;
