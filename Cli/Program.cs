@@ -6,6 +6,7 @@ var root = new RootCommand("attestctl — OrleansAttest admin and offline tools:
     VerifyQuoteCommand.Create(),
     EventLogCommands.Create(),
     TpmCommands.Create(),
+    PolicyCommands.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -70,12 +70,12 @@ public static class MeasuredBootPolicyValidator
             if (!EventTypeNames.TryParse(type, out _) && !EventTypeNames.TryParse(type.ToUpperInvariant(), out _))
                 problems.Add($"measuredBoot.allowedEventTypes has unknown event type '{type}' (use TCG names such as EV_IPL, EV_EFI_BOOT_SERVICES_APPLICATION)");
 
-        bool pcr7 = rules.RequireSecureBoot || normalized.Pk.Length + normalized.Kek.Length + normalized.Db.Length + normalized.DbxContains.Length > 0;
+        bool pcr7 = rules.RequireSecureBoot || new[] { rules.Pk, rules.Kek, rules.Db, rules.DbxContains }.Any(l => l is { Length: > 0 });
         NeedPcrs(pcr7, "requireSecureBoot/pk/kek/db/dbxContains", 7);
-        NeedPcrs(normalized.BootApplications.Length > 0, "bootApplications", 4);
-        NeedPcrs(normalized.Kernels.Length > 0, "kernels", 9, 11);
-        NeedPcrs(normalized.Initrds.Length > 0, "initrds", 9, 11);
-        NeedPcrs(normalized.CommandLines.Length > 0, "commandLines", 8, 12);
+        NeedPcrs(rules.BootApplications is { Length: > 0 }, "bootApplications", 4);
+        NeedPcrs(rules.Kernels is { Length: > 0 }, "kernels", 9, 11);
+        NeedPcrs(rules.Initrds is { Length: > 0 }, "initrds", 9, 11);
+        NeedPcrs(rules.CommandLines is { Length: > 0 }, "commandLines", 8, 12);
         NeedPcrs(rules.RequireSeparators, "requireSeparators", 0, 1, 2, 3, 4, 5, 6, 7);
         return normalized;
     }
