@@ -64,7 +64,6 @@ public sealed class MeasuredBootJudgeTests : IDisposable
     public void Appended_events_are_replayed_onto_the_held_prefix()
     {
         var prefix = Golden.Build(upToBootLoader: true).Build();
-        var early = Golden with { };
         var partialPolicy = _policy with { MeasuredBoot = _policy.MeasuredBoot! with { Kernels = [], Initrds = [], CommandLines = [], BootApplications = [] },
             AllowedPcrValues = new Dictionary<string, string[]>() };
         // A device quoted while only the firmware had run: its PCRs match the prefix.
@@ -75,7 +74,7 @@ public sealed class MeasuredBootJudgeTests : IDisposable
         var first = Judge(firstResponse, partialPolicy with { MeasuredBoot = partialPolicy.MeasuredBoot! with { AllowedEventTypes = [] } });
         Assert.True(first.Passed, first.Detail);
 
-        var whole = early.Bytes();
+        var whole = Golden.Bytes();
         var next = Judge(Quote(Golden, whole[prefix.Length..], prefix.Length), held: first.EventLog, requested: prefix.Length);
         Assert.True(next.Passed, next.Detail);
         Assert.Equal(whole.Length, next.EventLog!.Length);
@@ -143,5 +142,25 @@ public sealed class MeasuredBootJudgeTests : IDisposable
 
         var required = plain with { EventLog = EventLogRequirement.Required };
         Assert.Equal(MeasuredBootReasons.EventLogMissing, Judge(Quote(Golden, null, policy: required), required).ReasonCode);
+    }
+
+    [Fact]
+    public void Rules_are_remembered_per_held_log_and_policy_version_only()
+    {
+        var log = MeasuredBootAssert.Replay(Golden.Bytes());
+        var selection = PcrSelection.ParseText(_policy.PcrSelection);
+        var stored = _policy with { Version = 5 };
+        var first = MeasuredBootEvaluator.EvaluateRemembered(log, stored, selection);
+        Assert.True(first.Passed, first.Detail);
+        Assert.Same(first, MeasuredBootEvaluator.EvaluateRemembered(log, stored, selection));
+        // Another object of the same stored version is the same policy.
+        Assert.Same(first, MeasuredBootEvaluator.EvaluateRemembered(log, stored with { }, selection));
+        // A new version (here: the kernel no longer allowed) is judged afresh on the same log.
+        var stricter = stored with { Version = 6, MeasuredBoot = stored.MeasuredBoot! with { Kernels = [new string('0', 64)] } };
+        Assert.Equal(MeasuredBootReasons.KernelNotAllowed, MeasuredBootEvaluator.EvaluateRemembered(log, stricter, selection).ReasonCode);
+        // Unstored policies (version 0) are remembered only by reference.
+        var unstored = stricter with { Version = 0 };
+        Assert.Equal(MeasuredBootReasons.KernelNotAllowed, MeasuredBootEvaluator.EvaluateRemembered(log, unstored, selection).ReasonCode);
+        Assert.True(MeasuredBootEvaluator.EvaluateRemembered(log, _policy, selection).Passed);
     }
 }
