@@ -126,4 +126,26 @@ public sealed class SyntheticMeasuredBootTests
         var (problems, _) = PolicyValidator.Validate(narrow with { MeasuredBoot = new MeasuredBootPolicy { Kernels = Policy.MeasuredBoot!.Kernels } });
         Assert.Contains(problems, p => p.Contains("measuredBoot.kernels judges PCR 9 or 11", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_unified_kernel_image_is_judged_by_its_sections_in_pcr_11()
+    {
+        static ReplayedEventLog Uki(string kernel, string initrd)
+        {
+            var b = new EventLogBuilder(TpmAlgorithm.Sha256);
+            for (int pcr = 0; pcr <= 7; pcr++)
+                b.AddSeparator(pcr);
+            b.AddBootServicesApplication("systemd-boot"u8, "\\EFI\\systemd\\systemd-bootx64.efi");
+            b.AddMeasurement(11, EventType.Ipl, System.Text.Encoding.UTF8.GetBytes(kernel), ".linux\0"u8);
+            b.AddMeasurement(11, EventType.Ipl, System.Text.Encoding.UTF8.GetBytes(initrd), ".initrd\0"u8);
+            return Replay(b.Build());
+        }
+        var golden = Uki("uki kernel", "uki initrd");
+        var policy = MeasuredBootPolicyGenerator.Generate("uki", golden.Events, TpmAlgorithm.Sha256, [0, 1, 2, 3, 4, 5, 6, 7, 11]);
+        Assert.Equal([Convert.ToHexStringLower(SHA256.HashData("uki kernel"u8))], policy.MeasuredBoot!.Kernels);
+        Assert.Equal([Convert.ToHexStringLower(SHA256.HashData("uki initrd"u8))], policy.MeasuredBoot.Initrds);
+        AllPass(Check(policy, golden));
+        Assert.Contains("UKI .linux section", FailsWith(Check(policy, Uki("other kernel", "uki initrd")), MeasuredBootReasons.KernelNotAllowed).Detail);
+        FailsWith(Check(policy, Uki("uki kernel", "other initrd")), MeasuredBootReasons.InitrdNotAllowed);
+    }
 }
