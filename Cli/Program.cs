@@ -9,6 +9,7 @@ var root = new RootCommand("attestctl — OrleansAttest admin and offline tools:
     TpmCommands.Create(),
     NodesCommands.Create(),
     PoliciesCommands.Create(),
+    PolicyCommands.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

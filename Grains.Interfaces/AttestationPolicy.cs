@@ -29,4 +29,13 @@ public sealed record AttestationPolicy
     /// resetCount/restartCount/clock rollback checks still run. Off by default: safe must be set.
     /// </summary>
     [Id(11)] public bool AllowUnsafeClock { get; init; }
+    /// <summary>Measured-boot rules judged on the replayed event log; null = none.</summary>
+    [Id(12)] public MeasuredBootPolicy? MeasuredBoot { get; init; }
+    /// <summary>Whether the event log must come and replay; see <see cref="EventLogRequirement"/>.</summary>
+    [Id(13)] public EventLogRequirement EventLog { get; init; }
+
+    /// <summary>The requirement in force: <see cref="EventLogRequirement.Default"/> resolved against the rules.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public EventLogRequirement EffectiveEventLog => EventLog != EventLogRequirement.Default ? EventLog
+        : MeasuredBoot is { HasRules: true } ? EventLogRequirement.Required : EventLogRequirement.Ignored;
 }

@@ -60,6 +60,8 @@ public static class AttestationGrainsOptionsValidator
             errors.Add($"polling-jitter-invalid: {p}:Jitter is {polling.Jitter}; use a fraction between 0 and 0.5.");
         if (polling.MaxEvidenceBytes <= 0)
             errors.Add($"polling-max-evidence-invalid: {p}:MaxEvidenceBytes is {polling.MaxEvidenceBytes}; use a positive number of bytes.");
+        if (polling.MaxEventLogBytes <= 0)
+            errors.Add($"polling-max-event-log-invalid: {p}:MaxEventLogBytes is {polling.MaxEventLogBytes}; use a positive number of bytes such as 4194304.");
 
         if (policies.CacheTtl < TimeSpan.Zero)
             errors.Add($"policies-cache-ttl-invalid: {c}:CacheTtl is {policies.CacheTtl}; use zero (no caching) or a positive time.");

@@ -6,6 +6,7 @@ using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
 using OrleansAttest.Grains.Lifecycle;
 using OrleansAttest.Grains.Listing;
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
 using OrleansAttest.Grains.Observability;
@@ -45,9 +46,11 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton<EkTrust>();
         services.TryAddSingleton<AdmissionCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttestationPolicyEvaluator, StaticPcrValuesEvaluator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttestationPolicyEvaluator, MeasuredBootEvaluator>());
         services.TryAddSingleton<PolicyEvaluation>();
         services.TryAddSingleton(sp => new QuoteJudge(sp.GetRequiredService<PolicyEvaluation>(),
-            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes));
+            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEvidenceBytes,
+            sp.GetRequiredService<IOptions<PollingOptions>>().Value.MaxEventLogBytes));
         services.TryAddSingleton<NodePhaseTracker>();
         services.TryAddSingleton<DirectoryPhaseCounts>();
         services.TryAddSingleton<DirectoryMetrics>();

@@ -57,6 +57,7 @@ public sealed partial class EdgeNodeGrain
             }
             if (!sameEk)
                 s.Baseline = null;
+                _eventLog = null;
             s.EkPublic = pending.EkPublic;
             s.AkPublic = pending.AkPublic;
             s.ChannelId = channel.GetGrainId().ToString();

@@ -64,6 +64,7 @@ public sealed partial class EdgeNodeGrain
                     s.EkPublic = null;
                     s.AkPublic = null;
                     s.Baseline = null;
+                    _eventLog = null;
                 });
             await RemoveWatchdogAsync();
             return BuildStatus();
@@ -115,6 +116,7 @@ public sealed partial class EdgeNodeGrain
                     // and only a newly proven AK (hello + ActivateCredential) is polled.
                     s.Baseline = null;
                     s.ClearChallenges();
+                    _eventLog = null;
                     s.AkPublic = null;
                     s.ChannelId = null;
                     s.WatchSince = null;
@@ -153,6 +155,7 @@ public sealed partial class EdgeNodeGrain
                     s.ClearChallenges();
                     s.ChannelId = null;
                     s.Baseline = null;
+                    _eventLog = null;
                     s.LastAttestation = null;
                     s.LastValidQuote = null;
                     s.ActivatedAt = null;

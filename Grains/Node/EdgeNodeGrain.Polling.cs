@@ -153,12 +153,14 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         var now = Now;
+        // Ask only for what this activation has not replayed yet (DESIGN.md step 5); 0 when nothing is held.
+        long offset = policy.EffectiveEventLog == EventLogRequirement.Ignored ? 0 : _eventLog?.Length ?? 0;
         var request = new OutstandingRequest(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), policy.PcrSelection, now, now + policy.ResponseTimeout,
-            policy.Version);
+            policy.Version, offset);
         _outstanding = request;
         try
         {
-            await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, 0, request.ExpiresAt));
+            await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, offset, request.ExpiresAt));
         }
         catch (Exception e)
         {

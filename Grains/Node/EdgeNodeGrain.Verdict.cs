@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Observability;
 using OrleansAttest.Grains.Verification;
 
@@ -9,6 +10,12 @@ namespace OrleansAttest.Grains.Node;
 public sealed partial class EdgeNodeGrain
 {
     private ActivatedKeys? _keys;
+
+    /// <summary>
+    /// The node's event log as replayed so far in this activation (memory only: grain state stays small). A reboot,
+    /// a failed verdict, a reset or a new activation drops it, and the next request asks for the log from byte 0.
+    /// </summary>
+    private ReplayedEventLog? _eventLog;
 
     /// <summary>
     /// A quote answer. First it must answer the one outstanding request (known id, unused nonce, not expired);
@@ -69,7 +76,17 @@ public sealed partial class EdgeNodeGrain
         else if (KeysFor(ek, ak) is not { } keys)
             verdict = QuoteVerdictResult.Fail(NodeReasons.VerificationError, $"the activated AK or EK of node '{NodeName}' cannot be read from its state");
         else
-            verdict = judge.Judge(new QuoteJudgement(NodeName, keys, request.Nonce, request.PcrSelection, response, policy, State.Baseline));
+            verdict = judge.Judge(new QuoteJudgement(NodeName, keys, request.Nonce, request.PcrSelection, response, policy, State.Baseline,
+                _eventLog, request.EventLogOffset));
+        if (verdict.RetryFromStart)
+        {
+            // Not a verdict: the log bytes continue a prefix from another boot. Start the log over, ask again at once.
+            _eventLog = null;
+            var refusal = await RefuseResponseAsync(MeasuredBootReasons.EventLogRestart, verdict.Detail);
+            await IssueRequestAsync(policy);
+            return refusal;
+        }
+        _eventLog = verdict.Passed ? verdict.EventLog : null;
         activity?.SetTag("orleansattest.result", verdict.Passed ? "pass" : "fail");
         activity?.SetTag("orleansattest.reason", verdict.ReasonCode ?? "ok");
         if (!verdict.Passed)

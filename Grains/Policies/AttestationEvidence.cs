@@ -1,3 +1,4 @@
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Tpm.Evidence;
 using OrleansAttest.Tpm.Structures;
 
@@ -6,7 +7,9 @@ namespace OrleansAttest.Grains.Policies;
 /// <summary>
 /// Verified evidence handed to policy evaluators: the quote already passed the TPM verifier (signature, nonce,
 /// qualifiedSigner, PCR digest) and the rollback checks, so <see cref="PcrValues"/> are the values the TPM quoted.
-/// The event log is not verified yet: replaying it against <see cref="PcrValues"/> is the measured-boot evaluator's job.
+/// <see cref="ReplayedLog"/>, when present, already replayed to exactly <see cref="PcrValues"/> for every selected PCR
+/// (the judge's event-log check), so its events are what the TPM measured; null when the policy ignores the log or an
+/// optional log was not sent. <see cref="EventLog"/> is the raw tail the response carried.
 /// </summary>
 public sealed record AttestationEvidence(
     string NodeName,
@@ -14,4 +17,5 @@ public sealed record AttestationEvidence(
     PcrSelection Selection,
     PcrValues PcrValues,
     byte[]? EventLog,
-    long EventLogOffset);
+    long EventLogOffset,
+    ReplayedEventLog? ReplayedLog = null);

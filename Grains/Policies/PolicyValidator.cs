@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Tpm.Structures;
 
 namespace OrleansAttest.Grains.Policies;
@@ -101,6 +102,8 @@ public static class PolicyValidator
             if (!PolicyNames.FailureActions.Contains(action))
                 problems.Add($"failureActions has unknown action '{action}' (known: {string.Join(", ", PolicyNames.FailureActions)})");
 
+        var measuredBoot = MeasuredBootPolicyValidator.Validate(policy, selection, problems);
+
         if (problems.Count > 0)
             return (problems, null);
         return ([], policy with
@@ -111,6 +114,7 @@ public static class PolicyValidator
             AllowedHashes = hashes,
             AllowedSignatureSchemes = schemes,
             FailureActions = actions.Distinct(StringComparer.Ordinal).ToArray(),
+            MeasuredBoot = measuredBoot,
         });
     }
 

@@ -20,4 +20,7 @@ public sealed class PollingOptions
 
     /// <summary>Largest accepted quote response (message + signature + PCR values + event log), in bytes.</summary>
     public int MaxEvidenceBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest whole event log a node may have (bytes held plus bytes appended); beyond it the verdict is eventlog-too-large.</summary>
+    public long MaxEventLogBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -1,3 +1,5 @@
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Node;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Tpm.Evidence;
@@ -8,11 +10,12 @@ namespace OrleansAttest.Grains.Verification;
 /// <summary>
 /// The verdict on a quote response (DESIGN.md step 6): the TPM quote verifier (scheme and hash allowed by the
 /// policy → signature under the activated AK → TPMS_ATTEST → qualifiedSigner under the EK → nonce → selection →
-/// PCR digest), then rollback checks on the verified clockInfo, then every policy evaluator. Pure: no I/O, no
+/// PCR digest), then rollback checks on the verified clockInfo, then the event-log replay against the quoted PCRs (when
+/// the policy requires or offers a log; incremental over the prefix the caller holds), then every policy evaluator. Pure: no I/O, no
 /// clock, no key parsing (the caller passes the parsed AK and EK Name), so every hostile input is unit-testable.
 /// Fails closed: any exception is a failed verdict (<c>verification-error</c>), never a pass and never thrown.
 /// </summary>
-public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes = 4 * 1024 * 1024)
+public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes = 4 * 1024 * 1024, long maxEventLogBytes = 4 * 1024 * 1024)
 {
     /// <summary>More PCR values than any TPM has (24 PCRs × 16 banks).</summary>
     public const int MaxPcrDigests = 24 * PcrSelection.MaxBanks;
@@ -82,12 +85,27 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
         if (rollback is not null)
             return QuoteVerdictResult.Fail(rollback.ReasonCode, rollback.Detail);
 
+        ReplayedEventLog? replayed = null;
+        var requirement = input.Policy.EffectiveEventLog;
+        if (requirement == EventLogRequirement.Required || (requirement == EventLogRequirement.Optional && response.EventLog is not null))
+        {
+            var step = EventLogReplay.Advance(input.EventLog, response.EventLog, response.EventLogOffset, input.RequestedEventLogOffset,
+                attest.ClockInfo.ResetCount, maxEventLogBytes);
+            if (step.Restart)
+                return QuoteVerdictResult.Restart(step.Detail);
+            if (step.Failed || step.Log is null)
+                return QuoteVerdictResult.Fail(step.ReasonCode ?? MeasuredBootReasons.EventLogMalformed, step.Detail);
+            if (EventLogPcrCheck.Compare(step.Log, requested, values) is { } mismatch)
+                return QuoteVerdictResult.Fail(mismatch.ReasonCode, mismatch.Detail);
+            replayed = step.Log;
+        }
+
         var outcome = evaluation.Evaluate(
-            new AttestationEvidence(input.NodeName, attest, requested, values, response.EventLog, response.EventLogOffset), input.Policy);
+            new AttestationEvidence(input.NodeName, attest, requested, values, response.EventLog, response.EventLogOffset, replayed), input.Policy);
         if (!outcome.Passed)
             return QuoteVerdictResult.Fail(outcome.ReasonCode ?? NodeReasons.VerificationError, outcome.Detail);
 
         return new QuoteVerdictResult(true, null,
-            $"{verdict.Detail}; {outcome.Detail}", ClockRollbackCheck.BaselineOf(attest.ClockInfo, attest.FirmwareVersion), attest);
+            $"{verdict.Detail}; {outcome.Detail}", ClockRollbackCheck.BaselineOf(attest.ClockInfo, attest.FirmwareVersion), attest, replayed);
     }
 }

@@ -1,10 +1,12 @@
 using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.MeasuredBoot;
 
 namespace OrleansAttest.Grains.Verification;
 
 /// <summary>
 /// Everything needed to judge one quote response that already matched the outstanding request: the node's
-/// activated keys (parsed once per grain activation, see <see cref="ActivatedKeys"/>), the nonce and PCR selection issued, the policy and the last baseline.
+/// activated keys (parsed once per grain activation, see <see cref="ActivatedKeys"/>), the nonce and PCR selection issued, the policy and the last baseline,
+/// and the event log the node's activation holds (replayed so far) with the offset the request asked the log from.
 /// </summary>
 public sealed record QuoteJudgement(
     string NodeName,
@@ -13,4 +15,6 @@ public sealed record QuoteJudgement(
     string RequestedSelection,
     QuoteResponse Response,
     AttestationPolicy Policy,
-    ClockBaseline? Baseline);
+    ClockBaseline? Baseline,
+    ReplayedEventLog? EventLog = null,
+    long RequestedEventLogOffset = 0);

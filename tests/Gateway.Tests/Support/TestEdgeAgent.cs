@@ -41,8 +41,11 @@ public sealed class TestEdgeAgent : IAsyncDisposable
     public AgentRunner? Runner { get; private set; }
     public AgentStatus Status => Runner?.Status ?? throw new InvalidOperationException("the agent has not started");
 
-    /// <summary>A fresh swtpm with a good boot measured into PCRs 0-7; the agent is not running yet.</summary>
-    public static async Task<TestEdgeAgent> CreateAsync(string nodeName)
+    /// <summary>
+    /// A fresh swtpm with a good boot measured into PCRs 0-7 (unless <paramref name="measureGoldenBoot"/> is false, for a
+    /// test that measures its own boot); the agent is not running yet.
+    /// </summary>
+    public static async Task<TestEdgeAgent> CreateAsync(string nodeName, bool measureGoldenBoot = true)
     {
         var tpm = await SwtpmInstance.StartAsync();
         var client = new TpmClient(new SwtpmTransport("127.0.0.1", tpm.Port));
@@ -51,10 +54,14 @@ public sealed class TestEdgeAgent : IAsyncDisposable
         var agent = new TestEdgeAgent(nodeName, tpm, client, TestDirectory.Create("agent-state"), loggers, log);
         await using (var ek = await client.GetEndorsementKeyAsync())
             agent.EkPublicSha256 = EkPublicHash.Compute(ek.Public);
-        for (int pcr = 0; pcr < 8; pcr++)
-            await agent.ExtendAsync(pcr, $"golden component {pcr}");
+        if (measureGoldenBoot)
+            for (int pcr = 0; pcr < 8; pcr++)
+                await agent.ExtendAsync(pcr, $"golden component {pcr}");
         return agent;
     }
+
+    /// <summary>Where the agent reads its event log (by default a file that does not exist: no log).</summary>
+    public string EventLogPath => Path.Combine(StateDirectory, "binary_bios_measurements");
 
     /// <summary>Starts the agent's reconnect loop against <paramref name="gateway"/>.</summary>
     public void Start(Uri gateway, string caPath)
@@ -66,12 +73,19 @@ public sealed class TestEdgeAgent : IAsyncDisposable
             NodeName = NodeName,
             Tpm = Tpm.TpmUri,
             StateDirectory = StateDirectory,
-            EventLog = Path.Combine(StateDirectory, "no-event-log"),
+            EventLog = EventLogPath,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(200),
             ReconnectMaxDelay = TimeSpan.FromSeconds(2),
         };
         Runner = new AgentRunner(options, Client, _loggers.CreateLogger<AgentRunner>());
         _run = Task.Run(() => Runner.RunAsync(_stop.Token));
+    }
+
+    /// <summary>Extends the TPM as the firmware of a synthetic log did.</summary>
+    public async Task ExtendAsync(IEnumerable<OrleansAttest.Tpm.EventLog.BuiltMeasurement> measurements)
+    {
+        foreach (var m in measurements)
+            await Client.ExtendPcrAsync(m.PcrIndex, [.. m.Digests.Select(d => (d.Key, d.Value))]);
     }
 
     public async Task ExtendAsync(int pcr, string measurement) =>

@@ -53,6 +53,12 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
     public TimeSpan AnswerDelay { get; set; }
     public Func<QuoteResponse, QuoteResponse>? Tamper { get; set; }
 
+    /// <summary>The device's event log as it is now (null: the device has none); quotes carry it from the requested offset.</summary>
+    public byte[]? EventLog { get; set; }
+
+    /// <summary>What each answer carried of the log: (offset, bytes).</summary>
+    public ConcurrentQueue<(long Offset, int Length)> EventLogSent { get; } = new();
+
     public ConcurrentQueue<QuoteRequest> Requests { get; } = new();
     public ConcurrentQueue<Submission> Submissions { get; } = new();
     public ConcurrentQueue<(string Code, string Detail)> Revocations { get; } = new();
@@ -132,8 +138,14 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         {
             var quote = await _client.QuoteAsync(_ak, request.Nonce, selection);
             var pcrs = await _client.ReadPcrsAsync(selection);
+            // As EdgeAgent/Device/EventLogSource does: from the offset asked, or all of it when the log is shorter (rewritten).
+            var log = EventLog;
+            long offset = log is not null && request.EventLogOffset >= 0 && request.EventLogOffset <= log.Length ? request.EventLogOffset : 0;
+            var tail = log?[(int)offset..];
+            if (tail is not null)
+                EventLogSent.Enqueue((offset, tail.Length));
             return new QuoteResponse(request.RequestId, quote.Attest, quote.Signature, selection.ToString(),
-                pcrs.Values.InOrder(selection).ToArray(), 0, null);
+                pcrs.Values.InOrder(selection).ToArray(), offset, tail);
         }
         finally
         {
@@ -148,6 +160,21 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         try
         {
             await _client.ExtendPcrAsync(pcr, [(TpmAlgorithm.Sha256, SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(measurement)))]);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    /// <summary>Extends the TPM as firmware and boot loader did for a synthetic log (its measurements, bank by bank).</summary>
+    public async Task ExtendAsync(IEnumerable<OrleansAttest.Tpm.EventLog.BuiltMeasurement> measurements)
+    {
+        await _tpmLock.WaitAsync();
+        try
+        {
+            foreach (var m in measurements)
+                await _client.ExtendPcrAsync(m.PcrIndex, [.. m.Digests.Select(d => (d.Key, d.Value))]);
         }
         finally
         {

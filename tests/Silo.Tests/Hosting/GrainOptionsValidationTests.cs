@@ -26,7 +26,7 @@ public sealed class GrainOptionsValidationTests
     {
         var errors = AttestationGrainsOptionsValidator.Errors(
             new AdmissionOptions { ChallengeLifetime = TimeSpan.Zero, AdmitUndeclaredWithTrustedEkCa = true, DefaultPolicyName = " " },
-            new PollingOptions { WatchdogPeriod = TimeSpan.FromSeconds(10), RetryInitialDelay = TimeSpan.Zero, Jitter = 2, MaxEvidenceBytes = 0 },
+            new PollingOptions { WatchdogPeriod = TimeSpan.FromSeconds(10), RetryInitialDelay = TimeSpan.Zero, Jitter = 2, MaxEvidenceBytes = 0, MaxEventLogBytes = -1 },
             new PolicyCacheOptions { CacheTtl = TimeSpan.FromSeconds(-1) },
             new AuditOptions { MaxEntriesPerNode = 0, KeyPrefix = "" },
             OneMinute);
@@ -39,6 +39,7 @@ public sealed class GrainOptionsValidationTests
             "polling-retry-delay-invalid: OrleansAttest:Polling:RetryInitialDelay",
             "polling-jitter-invalid: OrleansAttest:Polling:Jitter",
             "polling-max-evidence-invalid: OrleansAttest:Polling:MaxEvidenceBytes",
+            "polling-max-event-log-invalid: OrleansAttest:Polling:MaxEventLogBytes",
             "policies-cache-ttl-invalid: OrleansAttest:Policies:CacheTtl",
             "audit-max-entries-invalid: OrleansAttest:Audit:MaxEntriesPerNode",
             "audit-key-prefix-missing: OrleansAttest:Audit:KeyPrefix",

@@ -1,0 +1,60 @@
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Tpm.EventLog;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.MeasuredBoot;
+
+/// <summary>
+/// Makes a policy from a golden device's event log (`attestctl policy from-eventlog`): everything the log shows in
+/// the chosen PCRs becomes the reference — Secure Boot when it is on, the PK/KEK/db variable digests, every dbx entry,
+/// the boot applications, kernels, initrds and command lines, separators, the event types seen. The result accepts
+/// exactly that boot; an operator widens the any-of lists to roll an update out.
+/// </summary>
+public static class MeasuredBootPolicyGenerator
+{
+    /// <summary>PCRs covered when none are named: the firmware's 0–7, plus those boot loaders use (8, 9, 12, 14) when the log extends them.</summary>
+    public static IReadOnlyList<int> DefaultPcrs(IReadOnlyList<TcgEvent> events) =>
+        [.. Enumerable.Range(0, 8), .. new[] { 8, 9, 12, 14 }.Where(p => events.Any(e => e.ExtendsPcr && e.PcrIndex == p))];
+
+    /// <summary>The bank rules are written in when none is named: SHA-256 when the log has it, else its first bank.</summary>
+    public static TpmAlgorithm DefaultBank(IReadOnlyList<TpmAlgorithm> logBanks) =>
+        logBanks.Contains(TpmAlgorithm.Sha256) ? TpmAlgorithm.Sha256 : logBanks.FirstOrDefault(TpmAlgorithm.Sha1);
+
+    public static AttestationPolicy Generate(string name, IReadOnlyList<TcgEvent> events, TpmAlgorithm bank, IReadOnlyList<int> pcrs)
+    {
+        var covered = pcrs.ToHashSet();
+        var scope = events.Where(e => e.ExtendsPcr && covered.Contains(e.PcrIndex)).ToList();
+        string Hex(TcgEvent e) => MeasuredBootRules.Hex(e, bank);
+        string[] Variable(string variable) => scope.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig
+            && e.Detail is UefiVariableData { IsSignatureDatabase: true } v && v.UnicodeName == variable) is { } found ? [Hex(found)] : [];
+
+        var secureBoot = scope.LastOrDefault(e => e.PcrIndex == 7 && e.Detail is UefiVariableData { IsSecureBoot: true })?.Detail is UefiVariableData { SecureBootEnabled: true };
+        var dbx = scope.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig && e.Detail is UefiVariableData { UnicodeName: "dbx", IsSignatureDatabase: true });
+        var components = BootComponents.Find(scope);
+        string[] Of(BootComponentKind kind) => components.Where(c => c.Kind == kind).Select(c => Hex(c.Event)).Distinct().ToArray();
+        var separators = covered.Where(p => p is >= 0 and <= 7).ToList();
+
+        var rules = new MeasuredBootPolicy
+        {
+            RequireSecureBoot = secureBoot,
+            Pk = Variable("PK"),
+            Kek = Variable("KEK"),
+            Db = Variable("db"),
+            DbxContains = dbx?.Detail is UefiVariableData d ? MeasuredBootRules.Entries(d).Distinct().ToArray() : [],
+            BootApplications = scope.Where(e => e.PcrIndex == 4 && e.Type == EventType.EfiBootServicesApplication).Select(Hex).Distinct().ToArray(),
+            Kernels = Of(BootComponentKind.Kernel),
+            Initrds = Of(BootComponentKind.Initrd),
+            CommandLines = components.Where(c => c.Kind == BootComponentKind.CommandLine && c.Text is not null && MeasuredBootRules.TextBound(c.Event, bank))
+                .Select(c => c.Text!).Distinct().ToArray(),
+            RequireSeparators = separators.Count > 0 && separators.All(p => scope.Any(e => e.PcrIndex == p && e.Detail is SeparatorEvent { IsError: false })),
+            AllowedEventTypes = scope.Select(e => e.TypeName).Distinct().Order(StringComparer.Ordinal).ToArray(),
+        };
+        return new AttestationPolicy
+        {
+            Name = name,
+            PcrSelection = PcrSelection.Single(bank, [.. pcrs]).ToString(),
+            EventLog = EventLogRequirement.Required,
+            MeasuredBoot = rules,
+        };
+    }
+}

@@ -1,0 +1,228 @@
+using System.Text;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Tpm.EventLog;
+using OrleansAttest.Tpm.Structures;
+
+namespace OrleansAttest.Grains.MeasuredBoot;
+
+/// <summary>
+/// Judges the events of a replayed log against <see cref="MeasuredBootPolicy"/>, one verdict per configured rule.
+/// Only events in PCRs the quote covers count (others were never checked against the TPM), digests are those of
+/// one bank (the policy's first quoted bank), and an event's data counts only where its digest is computed over it
+/// (SecureBoot, the signature databases, command lines): the data is outside input, the digest is what the TPM saw.
+/// Any-of lists; a rule with nothing to look at fails — a rule never passes what it could not see.
+/// </summary>
+public static class MeasuredBootRules
+{
+    public static IReadOnlyList<RuleVerdict> Evaluate(IReadOnlyList<TcgEvent> events, MeasuredBootPolicy rules, TpmAlgorithm bank, IReadOnlyCollection<int> covered)
+    {
+        var verdicts = new List<RuleVerdict>();
+        var inScope = events.Where(e => e.ExtendsPcr && covered.Contains(e.PcrIndex)).ToList();
+        if (rules.RequireSecureBoot)
+            verdicts.Add(SecureBoot(inScope, bank, covered));
+        if (rules.Pk is { Length: > 0 })
+            verdicts.Add(Database(inScope, bank, covered, "PK", "pk", rules.Pk, MeasuredBootReasons.PkNotAllowed));
+        if (rules.Kek is { Length: > 0 })
+            verdicts.Add(Database(inScope, bank, covered, "KEK", "kek", rules.Kek, MeasuredBootReasons.KekNotAllowed));
+        if (rules.Db is { Length: > 0 })
+            verdicts.Add(Database(inScope, bank, covered, "db", "db", rules.Db, MeasuredBootReasons.DbNotAllowed));
+        if (rules.DbxContains is { Length: > 0 })
+            verdicts.Add(Dbx(inScope, bank, covered, rules.DbxContains));
+        if (rules.BootApplications is { Length: > 0 })
+            verdicts.Add(BootApplications(inScope, bank, covered, rules.BootApplications));
+        var components = BootComponents.Find(inScope);
+        if (rules.Kernels is { Length: > 0 })
+            verdicts.Add(Components(components, inScope, bank, BootComponentKind.Kernel, "kernels", "kernel", rules.Kernels, MeasuredBootReasons.KernelNotAllowed));
+        if (rules.Initrds is { Length: > 0 })
+            verdicts.Add(Components(components, inScope, bank, BootComponentKind.Initrd, "initrds", "initrd", rules.Initrds, MeasuredBootReasons.InitrdNotAllowed));
+        if (rules.CommandLines is { Length: > 0 })
+            verdicts.Add(CommandLines(components, bank, rules.CommandLines));
+        if (rules.RequireSeparators)
+            verdicts.Add(Separators(inScope, bank, covered));
+        if (rules.AllowedEventTypes is { Length: > 0 })
+            verdicts.Add(EventTypes(inScope, bank, rules.AllowedEventTypes));
+        return verdicts;
+    }
+
+    /// <summary>"event #12 (PCR 7, EV_EFI_VARIABLE_DRIVER_CONFIG, sha256:ab…)".</summary>
+    public static string Describe(TcgEvent e, TpmAlgorithm bank) =>
+        $"event #{e.Number} (PCR {e.PcrIndex}, {e.TypeName}, {TpmHash.Describe(bank)}:{Hex(e, bank)})";
+
+    public static string Hex(TcgEvent e, TpmAlgorithm bank) => e.GetDigest(bank) is { } d ? Convert.ToHexStringLower(d) : "none";
+
+    private static RuleVerdict SecureBoot(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered)
+    {
+        const string rule = "requireSecureBoot";
+        if (!covered.Contains(7))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, "PCR 7 is not quoted, so the SecureBoot variable cannot be judged");
+        var e = events.LastOrDefault(x => x.PcrIndex == 7 && x.Type == EventType.EfiVariableDriverConfig && x.Detail is UefiVariableData { IsSecureBoot: true });
+        if (e is null)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, "the SecureBoot variable is not measured in PCR 7");
+        var variable = (UefiVariableData)e.Detail!;
+        if (!VariableBound(e, bank, variable))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, $"{Describe(e, bank)}: its digest is not the hash of the SecureBoot value it claims, so the value cannot be trusted");
+        if (variable.SecureBootEnabled != true)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled,
+                $"{Describe(e, bank)}: SecureBoot is {(variable.VariableData.Length == 0 ? "empty (not set)" : Convert.ToHexStringLower(variable.VariableData))}, not 1");
+        return RuleVerdict.Pass(rule, $"SecureBoot=1 ({Describe(e, bank)})");
+    }
+
+    private static RuleVerdict Database(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered, string variableName, string rule,
+        string[] allowed, string reason)
+    {
+        if (!covered.Contains(7))
+            return RuleVerdict.Fail(rule, reason, $"PCR 7 is not quoted, so {variableName} cannot be judged");
+        var e = FindVariable(events, variableName);
+        if (e is null)
+            return RuleVerdict.Fail(rule, reason, $"{variableName} is not measured in PCR 7");
+        var hex = Hex(e, bank);
+        if (allowed.Contains(hex, StringComparer.OrdinalIgnoreCase))
+            return RuleVerdict.Pass(rule, $"{variableName} digest is allowed ({Describe(e, bank)})");
+        var variable = (UefiVariableData)e.Detail!;
+        if (VariableBound(e, bank, variable) && Entries(variable).FirstOrDefault(entry => allowed.Contains(entry, StringComparer.OrdinalIgnoreCase)) is { } match)
+            return RuleVerdict.Pass(rule, $"{variableName} holds allowed entry {match} ({Describe(e, bank)})");
+        return RuleVerdict.Fail(rule, reason,
+            $"{Describe(e, bank)}: {variableName} is neither an allowed variable digest nor holds an allowed certificate thumbprint or hash (allowed: {string.Join(", ", allowed)})");
+    }
+
+    private static RuleVerdict Dbx(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered, string[] required)
+    {
+        const string rule = "dbxContains";
+        if (!covered.Contains(7))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, "PCR 7 is not quoted, so dbx cannot be judged");
+        var e = FindVariable(events, "dbx");
+        if (e is null)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, "dbx is not measured in PCR 7");
+        var variable = (UefiVariableData)e.Detail!;
+        if (!VariableBound(e, bank, variable))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, $"{Describe(e, bank)}: its digest is not the hash of the dbx it claims, so its entries cannot be trusted");
+        var entries = Entries(variable).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var missing = required.Where(r => !entries.Contains(r)).ToList();
+        if (missing.Count > 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing,
+                $"{Describe(e, bank)}: dbx lacks {missing.Count} required entr{(missing.Count == 1 ? "y" : "ies")}, first {missing[0]}");
+        return RuleVerdict.Pass(rule, $"dbx holds all {required.Length} required entries ({entries.Count} in all)");
+    }
+
+    private static RuleVerdict BootApplications(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered, string[] allowed)
+    {
+        const string rule = "bootApplications";
+        if (!covered.Contains(4))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "PCR 4 is not quoted, so boot applications cannot be judged");
+        var apps = events.Where(e => e.PcrIndex == 4 && e.Type == EventType.EfiBootServicesApplication).ToList();
+        if (apps.Count == 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "no EV_EFI_BOOT_SERVICES_APPLICATION is measured in PCR 4");
+        foreach (var app in apps)
+            if (!allowed.Contains(Hex(app, bank), StringComparer.OrdinalIgnoreCase))
+                return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed,
+                    $"{Describe(app, bank)} {Path(app)}is not an allowed boot application");
+        return RuleVerdict.Pass(rule, $"all {apps.Count} boot applications are allowed");
+    }
+
+    private static RuleVerdict Components(IReadOnlyList<BootComponent> components, List<TcgEvent> events, TpmAlgorithm bank, BootComponentKind kind,
+        string rule, string what, string[] allowed, string reason)
+    {
+        var unboundGrubCommand = events.FirstOrDefault(e => e.Detail is IplEvent { Kind: IplKind.GrubCommand } && !TextBound(e, bank));
+        var mine = components.Where(c => c.Kind == kind).ToList();
+        // GRUB's commands say which file is the kernel; one whose text is not what was measured could hide it.
+        if (unboundGrubCommand is { } forged)
+            return RuleVerdict.Fail(rule, reason, $"{Describe(forged, bank)}: the GRUB command it claims is not what was measured, so which file is the {what} cannot be told");
+        if (mine.Count == 0)
+            return RuleVerdict.Fail(rule, reason, $"no {what} measurement is found in the quoted PCRs");
+        foreach (var c in mine)
+            if (!allowed.Contains(Hex(c.Event, bank), StringComparer.OrdinalIgnoreCase))
+                return RuleVerdict.Fail(rule, reason, $"{Describe(c.Event, bank)} ({c.How}{(c.Text is null ? "" : $" '{EventText.Escape(c.Text)}'")}) is not an allowed {what}");
+        return RuleVerdict.Pass(rule, $"all {mine.Count} {what} measurement(s) are allowed");
+    }
+
+    private static RuleVerdict CommandLines(IReadOnlyList<BootComponent> components, TpmAlgorithm bank, string[] allowed)
+    {
+        const string rule = "commandLines";
+        var lines = components.Where(c => c.Kind == BootComponentKind.CommandLine).ToList();
+        if (lines.Count == 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed, "no kernel command line is measured in the quoted PCRs (8 or 12)");
+        foreach (var c in lines)
+        {
+            if (!TextBound(c.Event, bank))
+                return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed,
+                    $"{Describe(c.Event, bank)}: its digest is not the hash of the command line it claims, so the text cannot be trusted");
+            if (!allowed.Contains(c.Text, StringComparer.Ordinal))
+                return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed,
+                    $"{Describe(c.Event, bank)}: command line '{EventText.Escape(c.Text ?? "")}' is not allowed");
+        }
+        return RuleVerdict.Pass(rule, $"all {lines.Count} command line(s) are allowed");
+    }
+
+    private static RuleVerdict Separators(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered)
+    {
+        const string rule = "requireSeparators";
+        var pcrs = covered.Where(p => p is >= 0 and <= 7).Order().ToList();
+        if (pcrs.Count == 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SeparatorMissing, "no PCR 0-7 is quoted, so no separator can be checked");
+        foreach (var pcr in pcrs)
+        {
+            var separators = events.Where(e => e.PcrIndex == pcr && e.Type == EventType.Separator).ToList();
+            if (separators.Count == 0)
+                return RuleVerdict.Fail(rule, MeasuredBootReasons.SeparatorMissing, $"PCR {pcr} has no EV_SEPARATOR: the firmware never closed its pre-OS measurements");
+            foreach (var s in separators)
+                if (s.Detail is not SeparatorEvent { IsError: false } || !Bound(s, bank, s.Data))
+                    return RuleVerdict.Fail(rule, MeasuredBootReasons.SeparatorMissing,
+                        $"{Describe(s, bank)} is not a normal separator ({(s.Detail is SeparatorEvent sep ? sep.Summary : "undecodable value")}, or its digest is not the hash of its value)");
+        }
+        return RuleVerdict.Pass(rule, $"PCRs {string.Join(",", pcrs)} each have a normal separator");
+    }
+
+    private static RuleVerdict EventTypes(List<TcgEvent> events, TpmAlgorithm bank, string[] allowed)
+    {
+        const string rule = "allowedEventTypes";
+        foreach (var e in events)
+            if (!allowed.Contains(e.TypeName, StringComparer.Ordinal))
+                return RuleVerdict.Fail(rule, MeasuredBootReasons.UnexpectedEventType, $"{Describe(e, bank)}: {e.TypeName} is not an expected event type");
+        return RuleVerdict.Pass(rule, $"all {events.Count} events in the quoted PCRs have expected types");
+    }
+
+    private static TcgEvent? FindVariable(List<TcgEvent> events, string name) =>
+        events.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig
+            && e.Detail is UefiVariableData { IsSignatureDatabase: true } v && v.UnicodeName == name);
+
+    /// <summary>Hashes of hash entries and SHA-256 thumbprints of certificates; a database that does not parse has none.</summary>
+    public static IEnumerable<string> Entries(UefiVariableData variable)
+    {
+        IReadOnlyList<EfiSignatureList> lists;
+        try
+        {
+            lists = variable.ParseSignatureLists();
+        }
+        catch (Tpm.Marshalling.TpmParseException)
+        {
+            yield break;
+        }
+        foreach (var entry in lists.SelectMany(l => l.Signatures))
+            yield return entry.IsX509Certificate ? entry.Sha256Thumbprint : entry.HashHex ?? entry.Sha256Thumbprint;
+    }
+
+    private static string Path(TcgEvent e) => e.Detail is UefiImageLoadEvent image && image.FilePath is { } path ? $"('{EventText.Escape(path)}') " : "";
+
+    /// <summary>PC Client PFP: a variable event's digest is over the whole UEFI_VARIABLE_DATA; some firmware hashes only the value.</summary>
+    private static bool VariableBound(TcgEvent e, TpmAlgorithm bank, UefiVariableData variable) =>
+        Bound(e, bank, e.Data) || Bound(e, bank, variable.VariableData);
+
+    /// <summary>A string event's digest covers its bytes with or without the terminating NUL(s), or (GRUB) the text after its prefix.</summary>
+    internal static bool TextBound(TcgEvent e, TpmAlgorithm bank)
+    {
+        if (Bound(e, bank, e.Data))
+            return true;
+        var trimmed = e.Data.AsSpan();
+        while (trimmed.Length > 0 && trimmed[^1] == 0)
+        {
+            trimmed = trimmed[..^1];
+            if (Bound(e, bank, trimmed))
+                return true;
+        }
+        // GRUB logs "grub_cmd: X" / "kernel_cmdline: X" but measures X alone.
+        return e.Detail is IplEvent ipl && (Bound(e, bank, Encoding.UTF8.GetBytes(ipl.Text)) || Bound(e, bank, Encoding.UTF8.GetBytes(ipl.Value)));
+    }
+
+    private static bool Bound(TcgEvent e, TpmAlgorithm bank, ReadOnlySpan<byte> measured) =>
+        e.GetDigest(bank) is { } digest && TpmHash.IsComputable(bank) && digest.AsSpan().SequenceEqual(TpmHash.Compute(bank, measured));
+}
