@@ -28,6 +28,18 @@ public sealed class AgentOptions
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Where delivered credential files are written (mode 0700, files 0600); null = &lt;state directory&gt;/credentials.</summary>
+    public string? CredentialsDirectory { get; set; }
+
+    /// <summary>Command run with /bin/sh -c after credentials are stored or deleted (see EdgeAgent/README.md); null = none.</summary>
+    public string? Hook { get; set; }
+
+    /// <summary>A hook still running after this is killed.</summary>
+    public TimeSpan HookTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string EffectiveCredentialsDirectory =>
+        string.IsNullOrEmpty(CredentialsDirectory) ? Path.Combine(StateDirectory, "credentials") : CredentialsDirectory;
+
     /// <summary>Largest gateway message the agent accepts.</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using OrleansAttest.EdgeAgent.Connection;
+using OrleansAttest.EdgeAgent.Credentials;
 using OrleansAttest.EdgeAgent.Device;
 using OrleansAttest.Protocol.V1;
 using OrleansAttest.Tpm.Device;
@@ -25,14 +26,24 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
         using var channel = GatewayChannelFactory.Create(options);
         var client = new AgentGateway.AgentGatewayClient(channel);
         var eventLog = new EventLogSource(options.EventLog);
+        var store = new CredentialStore(options.EffectiveCredentialsDirectory, logger);
+        store.EnsureDirectory();
+        var hook = new CredentialHook(options.Hook, options.NodeName, store.Directory, options.HookTimeout, logger);
+        var credentials = new CredentialReceiver(tpm, store, hook, options.NodeName, Status, logger);
         var backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var session = new GatewaySession(client, tpm, eventLog, options, Status, logger);
+                var session = new GatewaySession(client, tpm, eventLog, credentials, options, Status, logger);
                 if (await session.RunAsync(cancellationToken))
                     backoff.Reset();
+                if (session.StartOver)
+                {
+                    // An operator reset: the node waits for this agent's hello, so say it at once.
+                    logger.LogInformation("Node {Node}: the node was reset; saying hello again", options.NodeName);
+                    continue;
+                }
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {

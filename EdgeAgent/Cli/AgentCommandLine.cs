@@ -22,9 +22,11 @@ public static class AgentCommandLine
         var tpm = new Option<string>("--tpm") { Description = "device:/dev/tpmrm0 or swtpm:HOST:PORT", DefaultValueFactory = _ => "device:/dev/tpmrm0" };
         var stateDir = new Option<DirectoryInfo>("--state-dir") { Description = "where the AK is kept (ak.pub, ak.priv)", Required = true };
         var eventLog = new Option<string>("--event-log") { Description = "the binary TCG event log", DefaultValueFactory = _ => AgentOptions.DefaultEventLog };
+        var credentialsDir = new Option<DirectoryInfo>("--credentials-dir") { Description = "where delivered credential files are written (default <state-dir>/credentials; created with mode 0700)" };
+        var hook = new Option<string>("--hook") { Description = "command run with /bin/sh -c after credentials are stored or deleted (env ORLEANSATTEST_NODE, ORLEANSATTEST_CREDENTIALS_DIR, ORLEANSATTEST_EVENT, ORLEANSATTEST_REASON)" };
         var command = new RootCommand("OrleansAttest edge agent: proves this device's boot state to the verifier through the gateway")
         {
-            gateway, ca, node, tpm, stateDir, eventLog,
+            gateway, ca, node, tpm, stateDir, eventLog, credentialsDir, hook,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,6 +36,8 @@ public static class AgentCommandLine
             var tpmUri = parse.GetValue(tpm)!;
             var stateDirectory = parse.GetValue(stateDir)!.FullName;
             var eventLogPath = parse.GetValue(eventLog)!;
+            var credentialsDirectory = parse.GetValue(credentialsDir)?.FullName;
+            var hookCommand = parse.GetValue(hook);
             var builder = Host.CreateApplicationBuilder();
             builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).Configure(o =>
             {
@@ -43,6 +47,10 @@ public static class AgentCommandLine
                 o.Tpm = tpmUri;
                 o.StateDirectory = stateDirectory;
                 o.EventLog = eventLogPath;
+                if (credentialsDirectory is not null)
+                    o.CredentialsDirectory = credentialsDirectory;
+                if (!string.IsNullOrWhiteSpace(hookCommand))
+                    o.Hook = hookCommand;
             });
             builder.Services.AddHostedService<AgentWorker>();
             using var host = builder.Build();

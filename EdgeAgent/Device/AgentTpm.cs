@@ -27,6 +27,8 @@ public sealed class AgentTpm : IAsyncDisposable
     public byte[] EkPublic => _ek.Public.ToBytes();
     public byte[]? EkCertificate { get; }
     public byte[] AkPublic => _ak.Public.ToBytes();
+    /// <summary>The AK's Name: credential payloads are bound to it (associated data).</summary>
+    public byte[] AkName => _ak.Public.ComputeName();
     public bool AkIsNew => _ak.IsNew;
 
     /// <summary>Reads the EK (and its certificate, if the TPM holds one) and loads or creates the AK.</summary>
