@@ -42,7 +42,7 @@ public sealed class AgentExecutableTests(GatewayClusterFixture fixture, ITestOut
         var first = AgentProcess.Start(Arguments(fixture.CaPath));
         try
         {
-            var attested = await TestNodes.WaitForAsync(fixture.Factory, node, s => s.Phase == NodePhase.Attested && s.AgentConnected, "attested by the executable");
+            var attested = await TestNodes.WaitForAsync(fixture.Factory, node, s => s.Phase == NodePhase.Enrolled && s.AgentConnected, "attested by the executable");
             var akFile = await File.ReadAllBytesAsync(Path.Combine(stateDir, "ak.pub"), ct);
             Assert.Equal(0, await first.TerminateAsync(ExitTimeout));
             await TestNodes.WaitForAsync(fixture.Factory, node, s => !s.AgentConnected, "the grain learns the agent left");
@@ -50,7 +50,7 @@ public sealed class AgentExecutableTests(GatewayClusterFixture fixture, ITestOut
             // Started again: the AK comes from the state directory, so the node stays the same enrollment.
             await using var second = AgentProcess.Start(Arguments(fixture.CaPath));
             var again = await TestNodes.WaitForAsync(fixture.Factory, node,
-                s => s.AgentConnected && s.Phase == NodePhase.Attested && s.Attestations > attested.Attestations, "attested again after the agent restart");
+                s => s.AgentConnected && s.Phase == NodePhase.Enrolled && s.Attestations > attested.Attestations, "attested again after the agent restart");
             Assert.Equal(attested.AkName, again.AkName);
             Assert.Equal(0, again.Failures);
             Assert.Equal(akFile, await File.ReadAllBytesAsync(Path.Combine(stateDir, "ak.pub"), ct));

@@ -222,19 +222,27 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>ActivateCredential releases K, K opens the payload bound to this node and AK; the bundle inside, or the TPM's or envelope's error.</summary>
-    public async Task<CredentialBundle> OpenAsync(CredentialDelivery delivery)
+    /// <summary>When set, deliveries pass through it before the agent opens them (e.g. a flipped ciphertext bit).</summary>
+    public Func<CredentialDelivery, CredentialDelivery>? TamperDelivery { get; set; }
+
+    /// <summary>TPM2_ActivateCredential on a delivery's wrapped key with this agent's AK and EK: K, or the TPM's error.</summary>
+    public async Task<byte[]> ActivateKeyAsync(CredentialDelivery delivery)
     {
-        byte[] key;
         await _tpmLock.WaitAsync();
         try
         {
-            key = await _client.ActivateCredentialAsync(_ak, _ek, delivery.CredentialBlob, delivery.EncryptedSecret);
+            return await _client.ActivateCredentialAsync(_ak, _ek, delivery.CredentialBlob, delivery.EncryptedSecret);
         }
         finally
         {
             _tpmLock.Release();
         }
+    }
+
+    /// <summary>ActivateCredential releases K, K opens the payload bound to this node and AK; the bundle inside, or the TPM's or envelope's error.</summary>
+    public async Task<CredentialBundle> OpenAsync(CredentialDelivery delivery)
+    {
+        var key = await ActivateKeyAsync(delivery);
         return CredentialBundle.Parse(CredentialEnvelope.Open(key, NodeName, _ak.Public.ComputeName(), delivery.Nonce, delivery.Ciphertext));
     }
 
@@ -247,7 +255,7 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         {
             try
             {
-                await OpenAsync(delivery);
+                await OpenAsync(TamperDelivery?.Invoke(delivery) ?? delivery);
                 ack = new CredentialAck(delivery.Generation, true, null);
             }
             catch (Exception e)
