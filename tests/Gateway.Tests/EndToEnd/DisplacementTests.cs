@@ -53,6 +53,16 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
                 Assert.Equal(GatewayReasons.NotActivated, call.ResponseStream.Current.Refused.ReasonCode);
             }
 
+            // 4. Nor is a credential acknowledgement: an unproven stream cannot enroll anyone (even naming a real generation).
+            using (var call = client.Connect(cancellationToken: TestContext.Current.CancellationToken))
+            {
+                await call.RequestStream.WriteAsync(new AgentMessage { CredentialAck = new OrleansAttest.Protocol.V1.CredentialAck { Generation = agent.Status.LastCredentialGeneration, Stored = true } },
+                    TestContext.Current.CancellationToken);
+                Assert.True(await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+                Assert.Equal(GatewayReasons.NotActivated, call.ResponseStream.Current.Refused.ReasonCode);
+                Assert.Contains("credential acknowledgement", call.ResponseStream.Current.Refused.Detail);
+            }
+
             // The proven stream keeps its node: still bound, still attested, still polled.
             var answered = agent.Status.QuotesAnswered;
             var status = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Enrolled && s.AgentConnected, "victim still attested");
