@@ -1,3 +1,5 @@
+using OrleansAttest.Tpm.Device.Keys;
+
 namespace OrleansAttest.EdgeAgent;
 
 /// <summary>What the agent connects to and where it keeps things (configuration section "Agent"; the CLI fills it).</summary>
@@ -19,6 +21,9 @@ public sealed class AgentOptions
 
     /// <summary>Where the AK (ak.pub, ak.priv) is kept, so a restart reuses it.</summary>
     public string StateDirectory { get; set; } = "/var/lib/orleansattest-agent";
+
+    /// <summary>Algorithm of a newly created AK: RSA-2048 RSASSA-SHA256 (default) or ECC P-256 ECDSA-SHA256. A saved AK of the other kind is refused.</summary>
+    public TpmKeyAlgorithm AkAlgorithm { get; set; } = TpmKeyAlgorithm.Rsa;
 
     /// <summary>The binary TCG event log; absent file = no event log is sent.</summary>
     public string EventLog { get; set; } = DefaultEventLog;

@@ -20,7 +20,7 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
     {
         if (string.IsNullOrEmpty(options.NodeName))
             throw new InvalidOperationException("no node name is configured (--node)");
-        await using var tpm = await AgentTpm.OpenAsync(tpmClient, options.StateDirectory, cancellationToken);
+        await using var tpm = await AgentTpm.OpenAsync(tpmClient, options.StateDirectory, options.AkAlgorithm, cancellationToken);
         logger.LogInformation("Node {Node}: TPM {Tpm} opened; AK {AkState} in {StateDirectory}", options.NodeName, tpmClient.Transport.Description,
             tpm.AkIsNew ? "created" : "loaded", options.StateDirectory);
         using var channel = GatewayChannelFactory.Create(options);

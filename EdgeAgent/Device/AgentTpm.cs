@@ -32,13 +32,14 @@ public sealed class AgentTpm : IAsyncDisposable
     public bool AkIsNew => _ak.IsNew;
 
     /// <summary>Reads the EK (and its certificate, if the TPM holds one) and loads or creates the AK.</summary>
-    public static async Task<AgentTpm> OpenAsync(TpmClient client, string stateDirectory, CancellationToken cancellationToken = default)
+    public static async Task<AgentTpm> OpenAsync(TpmClient client, string stateDirectory, TpmKeyAlgorithm akAlgorithm = TpmKeyAlgorithm.Rsa,
+        CancellationToken cancellationToken = default)
     {
         var ek = await client.GetEndorsementKeyAsync(cancellationToken: cancellationToken);
         try
         {
             var certificate = await client.ReadEkCertificateAsync(cancellationToken: cancellationToken);
-            var ak = await AttestationKeyStore.LoadOrCreateAsync(client, ek, stateDirectory, cancellationToken: cancellationToken);
+            var ak = await AttestationKeyStore.LoadOrCreateAsync(client, ek, stateDirectory, akAlgorithm, cancellationToken);
             return new AgentTpm(client, ek, ak, certificate);
         }
         catch
