@@ -113,4 +113,22 @@ public sealed class CredentialDeliveryTests(EmbeddedClusterFixture fixture) : IC
         Assert.Equal(CredentialReasons.GenerationMismatch, late.ReasonCode);
         Assert.Equal(NodePhase.Enrolled, (await agent.Grain.GetStatusAsync()).Phase);
     }
+
+    [Fact]
+    public async Task An_unreachable_node_that_returns_with_unexpired_credentials_is_Enrolled_again_without_a_new_delivery()
+    {
+        await using var agent = await EnrolledAgentAsync("edge-cred-unreachable");
+        agent.AcknowledgeCredentials = true;
+        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Enrolled);
+        var deliveries = agent.Deliveries.Count;
+
+        agent.Behaviour = AgentBehaviour.Silent;
+        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Unreachable, TimeSpan.FromSeconds(60));
+
+        agent.Behaviour = AgentBehaviour.Answer;
+        var back = await Wait.ForStatusAsync(agent.Grain, s => s.Phase != NodePhase.Unreachable, "back from Unreachable");
+        Assert.Equal(NodePhase.Enrolled, back.Phase);
+        Assert.True(back.LastAttestation!.Passed);
+        Assert.Equal(deliveries, agent.Deliveries.Count);
+    }
 }
