@@ -37,6 +37,9 @@ internal static class EnrollmentBenchmark
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
     private const string PolicyName = "enrollment-bench";
 
+    /// <summary>Print each agent's timestamped log (where the time goes).</summary>
+    public static bool ShowAgentLog { get; set; }
+
     private static string AgentPath { get; } = typeof(EnrollmentBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "EdgeAgentPath").Value!;
 
@@ -173,9 +176,11 @@ internal static class EnrollmentBenchmark
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        var watch = Stopwatch.StartNew();
+        var watch = new Stopwatch();
+        // Each line stamped with when it arrived since Process.Start (for --agent-log breakdowns).
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine($"[{watch.ElapsedMilliseconds,5} ms] {e.Data}"); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine($"[{watch.ElapsedMilliseconds,5} ms] {e.Data}"); };
+        watch.Start();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -190,7 +195,14 @@ internal static class EnrollmentBenchmark
                     throw new TimeoutException($"no credentials within {RunTimeout.TotalSeconds} s:\n{output}");
                 await Task.Delay(1, cancellationToken);
             }
-            return watch.Elapsed;
+            var elapsed = watch.Elapsed;
+            if (ShowAgentLog)
+            {
+                await Task.Delay(200, cancellationToken);
+                lock (output)
+                    Console.Error.WriteLine($"--- agent log, credentials on disk after {elapsed.TotalMilliseconds:F0} ms:\n{output}");
+            }
+            return elapsed;
         }
         finally
         {

@@ -7,7 +7,8 @@ var runs = new Option<int>("--runs") { Description = "measured runs per AK algor
 var ak = new Option<string>("--ak") { Description = "AK algorithm(s): rsa, ecc or both", DefaultValueFactory = _ => "both" };
 ak.AcceptOnlyFromAmong("rsa", "ecc", "both");
 var json = new Option<FileInfo?>("--json") { Description = "also write the results as JSON" };
-var root = new RootCommand("Enrollment latency of the edge-agent executable on swtpm: process start to credentials on disk") { runs, ak, json };
+var agentLog = new Option<bool>("--agent-log") { Description = "print each agent's timestamped log (where the time goes)" };
+var root = new RootCommand("Enrollment latency of the edge-agent executable on swtpm: process start to credentials on disk") { runs, ak, json, agentLog };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var count = parse.GetValue(runs);
@@ -16,6 +17,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine("--runs must be at least 1");
         return 2;
     }
+    EnrollmentBenchmark.ShowAgentLog = parse.GetValue(agentLog);
     string[] algorithms = parse.GetValue(ak) switch { "rsa" => ["rsa"], "ecc" => ["ecc"], _ => ["rsa", "ecc"] };
     return await EnrollmentBenchmark.RunAsync(count, algorithms, parse.GetValue(json), cancellationToken);
 });
