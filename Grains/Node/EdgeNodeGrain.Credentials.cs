@@ -59,36 +59,24 @@ public sealed partial class EdgeNodeGrain
             return;
         if (Channel is not { } channel || State.EkPublic is not { } ekBytes || State.AkPublic is not { } akBytes)
             return;
-        var ek = TpmPublic.Parse(ekBytes);
-        var akName = TpmPublic.Parse(akBytes).ComputeName();
-        byte[] plaintext;
+        long generation = State.CredentialGeneration + 1;
+        byte[] akName;
         IssuedCredentials issued;
+        CredentialDelivery delivery;
         try
         {
+            akName = TpmPublic.Parse(akBytes).ComputeName();
             issued = await credentials.Issuer.IssueAsync(new CredentialRequest(NodeName, PolicyName, akName));
-            plaintext = new CredentialBundle(issued.Files, issued.IssuedAt, issued.ExpiresAt).Encode();
+            delivery = Seal(generation, TpmPublic.Parse(ekBytes), akName, issued);
         }
-        catch (Exception e) when (e is CredentialIssueException or CredentialPayloadException or IOException)
+        catch (Exception e)
         {
+            // Issuers are pluggable and the pass is already stored: whatever goes wrong here is an issue failure to
+            // log, count and audit — never a failed grain call — and the next pass tries again.
             credentials.Metrics.Failed(CredentialReasons.IssueFailed);
             logger.LogWarning("Node {Node}: credentials could not be issued ({Problem}); trying again at the next pass", NodeName, e.Message);
             await AuditAsync("credentials-issue-failed", null, CredentialReasons.IssueFailed, $"credentials could not be issued: {e.Message}; the next pass tries again");
             return;
-        }
-
-        var key = RandomNumberGenerator.GetBytes(CredentialEnvelope.KeyBytes);
-        CredentialDelivery delivery;
-        long generation = State.CredentialGeneration + 1;
-        try
-        {
-            var wrapped = CredentialMaker.MakeCredential(ek, akName, key);
-            var (nonce, ciphertext) = CredentialEnvelope.Seal(key, NodeName, akName, plaintext);
-            delivery = new CredentialDelivery(generation, wrapped.CredentialBlob, wrapped.EncryptedSecret, nonce, ciphertext, issued.ExpiresAt);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-            CryptographicOperations.ZeroMemory(plaintext);
         }
 
         // Persisted before it is sent: an ack always finds the generation it answers, even after a crash in between.
@@ -117,6 +105,24 @@ public sealed partial class EdgeNodeGrain
         await AuditAsync("credentials-delivered", null, null,
             $"credentials generation {generation} ({issued.Files.Count} file(s), valid until {issued.ExpiresAt:u}) sealed to AK {Convert.ToHexStringLower(akName)} and sent");
         logger.LogInformation("Node {Node}: credentials generation {Generation} delivered", NodeName, generation);
+    }
+
+    /// <summary>A fresh K wraps to (EK, AK Name) and seals the bundle; K and the plaintext are zeroed before returning.</summary>
+    private CredentialDelivery Seal(long generation, TpmPublic ek, byte[] akName, IssuedCredentials issued)
+    {
+        var plaintext = new CredentialBundle(issued.Files, issued.IssuedAt, issued.ExpiresAt).Encode();
+        var key = RandomNumberGenerator.GetBytes(CredentialEnvelope.KeyBytes);
+        try
+        {
+            var wrapped = CredentialMaker.MakeCredential(ek, akName, key);
+            var (nonce, ciphertext) = CredentialEnvelope.Seal(key, NodeName, akName, plaintext);
+            return new CredentialDelivery(generation, wrapped.CredentialBlob, wrapped.EncryptedSecret, nonce, ciphertext, issued.ExpiresAt);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
     }
 
     public Task<OperationResult> AcknowledgeCredentialsAsync(CredentialAck ack) =>

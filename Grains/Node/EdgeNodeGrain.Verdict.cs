@@ -91,8 +91,8 @@ public sealed partial class EdgeNodeGrain
             s.LastValidQuote = now;
         });
         logger.LogDebug("Node {Node}: quote passed", NodeName);
-        await DeliverCredentialsIfDueAsync(policy, now);
         ScheduleTick(NextPollDelay(policy), policy);
+        await DeliverCredentialsIfDueAsync(policy, now);
         return OperationResult.Ok(verdict.Detail);
     }
 
