@@ -27,6 +27,9 @@ public sealed partial class EdgeNodeGrain
     /// </summary>
     private static void ClearCredentialsUnlessTrusted(EdgeNodeState s, NodePhase to)
     {
+        // However it got there (an ack, or back from Unreachable with valid credentials), an enrolled node's enrollment is over.
+        if (to == NodePhase.Enrolled)
+            s.EnrollmentStartedAt = null;
         if (s.Credentials is not { } c)
             return;
         bool keep = to switch
