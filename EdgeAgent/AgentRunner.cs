@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using OrleansAttest.EdgeAgent.Connection;
+using OrleansAttest.EdgeAgent.Credentials;
 using OrleansAttest.EdgeAgent.Device;
 using OrleansAttest.Protocol.V1;
 using OrleansAttest.Tpm.Device;
@@ -19,7 +20,7 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
     {
         if (string.IsNullOrEmpty(options.NodeName))
             throw new InvalidOperationException("no node name is configured (--node)");
-        await using var tpm = await AgentTpm.OpenAsync(tpmClient, options.StateDirectory, cancellationToken);
+        await using var tpm = await AgentTpm.OpenAsync(tpmClient, options.StateDirectory, options.AkAlgorithm, cancellationToken);
         logger.LogInformation("Node {Node}: TPM {Tpm} opened; AK {AkState} in {StateDirectory}", options.NodeName, tpmClient.Transport.Description,
             tpm.AkIsNew ? "created" : "loaded", options.StateDirectory);
         var gateways = options.AllGateways;
@@ -29,15 +30,25 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
         var channels = gateways.Select(g => GatewayChannelFactory.Create(options, g)).ToArray();
         using var disposeChannels = new ChannelsDisposer(channels);
         var eventLog = new EventLogSource(options.EventLog);
+        var store = new CredentialStore(options.EffectiveCredentialsDirectory, logger);
+        store.EnsureDirectory();
+        var hook = new CredentialHook(options.Hook, options.NodeName, store.Directory, options.HookTimeout, logger);
+        var credentials = new CredentialReceiver(tpm, store, hook, options.NodeName, Status, logger);
         var backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
         for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
         {
             var gateway = gateways[attempt % gateways.Count];
             try
             {
-                var session = new GatewaySession(new AgentGateway.AgentGatewayClient(channels[attempt % channels.Length]), tpm, eventLog, options, Status, logger);
+                var session = new GatewaySession(new AgentGateway.AgentGatewayClient(channels[attempt % channels.Length]), tpm, eventLog, credentials, options, Status, logger);
                 if (await session.RunAsync(cancellationToken))
                     backoff.Reset();
+                if (session.StartOver)
+                {
+                    // An operator reset: the node waits for this agent's hello, so say it at once.
+                    logger.LogInformation("Node {Node}: the node was reset; saying hello again", options.NodeName);
+                    continue;
+                }
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {

@@ -18,4 +18,8 @@ public interface IAgentChannel : IGrainObserver
     /// </summary>
     [OneWay]
     Task RevokedAsync(string reasonCode, string detail);
+
+    /// <summary>The node's credentials, bound to its TPM; the answer comes back through <see cref="IEdgeNodeGrain.AcknowledgeCredentialsAsync"/>.</summary>
+    [OneWay]
+    Task DeliverCredentialsAsync(CredentialDelivery delivery);
 }

@@ -17,6 +17,12 @@ public interface IEdgeNodeGrain : IGrainWithStringKey
     /// <summary>A quote answer (step 6). Refused without a verdict when it answers no outstanding request (late, duplicate, unknown).</summary>
     Task<OperationResult> SubmitQuoteAsync(QuoteResponse response);
 
+    /// <summary>
+    /// The agent stored (or could not store) the credentials of <see cref="CredentialAck.Generation"/> (step 7). Stored and
+    /// current → phase Enrolled; another generation is refused with <c>credential-generation-mismatch</c>.
+    /// </summary>
+    Task<OperationResult> AcknowledgeCredentialsAsync(CredentialAck ack);
+
     /// <summary>The Gateway lost the connection bound to <paramref name="channel"/> (ignored if another is bound by now).</summary>
     Task AgentDisconnectedAsync(IAgentChannel channel);
 

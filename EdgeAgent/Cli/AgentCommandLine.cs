@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansAttest.Tpm.Device.Keys;
 
 namespace OrleansAttest.EdgeAgent.Cli;
 
@@ -28,9 +29,13 @@ public static class AgentCommandLine
         var tpm = new Option<string>("--tpm") { Description = "device:/dev/tpmrm0 or swtpm:HOST:PORT", DefaultValueFactory = _ => "device:/dev/tpmrm0" };
         var stateDir = new Option<DirectoryInfo>("--state-dir") { Description = "where the AK is kept (ak.pub, ak.priv)", Required = true };
         var eventLog = new Option<string>("--event-log") { Description = "the binary TCG event log", DefaultValueFactory = _ => AgentOptions.DefaultEventLog };
+        var credentialsDir = new Option<DirectoryInfo>("--credentials-dir") { Description = "where delivered credential files are written (default <state-dir>/credentials; created with mode 0700)" };
+        var hook = new Option<string>("--hook") { Description = "command run with /bin/sh -c after credentials are stored or deleted (env ORLEANSATTEST_NODE, ORLEANSATTEST_CREDENTIALS_DIR, ORLEANSATTEST_EVENT, ORLEANSATTEST_REASON)" };
+        var akAlgorithm = new Option<string>("--ak-algorithm") { Description = "algorithm of a new AK: rsa (RSA-2048 RSASSA-SHA256) or ecc (P-256 ECDSA-SHA256)", DefaultValueFactory = _ => "rsa" };
+        akAlgorithm.AcceptOnlyFromAmong("rsa", "ecc");
         var command = new RootCommand("OrleansAttest edge agent: proves this device's boot state to the verifier through the gateway")
         {
-            gateway, ca, node, tpm, stateDir, eventLog,
+            gateway, ca, node, tpm, stateDir, eventLog, credentialsDir, hook, akAlgorithm,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,6 +45,9 @@ public static class AgentCommandLine
             var tpmUri = parse.GetValue(tpm)!;
             var stateDirectory = parse.GetValue(stateDir)!.FullName;
             var eventLogPath = parse.GetValue(eventLog)!;
+            var credentialsDirectory = parse.GetValue(credentialsDir)?.FullName;
+            var hookCommand = parse.GetValue(hook);
+            var algorithm = parse.GetValue(akAlgorithm) == "ecc" ? TpmKeyAlgorithm.Ecc : TpmKeyAlgorithm.Rsa;
             var builder = Host.CreateApplicationBuilder();
             builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).Configure(o =>
             {
@@ -50,6 +58,11 @@ public static class AgentCommandLine
                 o.Tpm = tpmUri;
                 o.StateDirectory = stateDirectory;
                 o.EventLog = eventLogPath;
+                o.AkAlgorithm = algorithm;
+                if (credentialsDirectory is not null)
+                    o.CredentialsDirectory = credentialsDirectory;
+                if (!string.IsNullOrWhiteSpace(hookCommand))
+                    o.Hook = hookCommand;
             });
             builder.Services.AddHostedService<AgentWorker>();
             using var host = builder.Build();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using OrleansAttest.EdgeAgent.Credentials;
 using OrleansAttest.EdgeAgent.Device;
 using OrleansAttest.Protocol.V1;
 using OrleansAttest.Tpm.Structures;
@@ -12,9 +13,15 @@ namespace OrleansAttest.EdgeAgent.Connection;
 /// One stream to the gateway: Hello, ActivateCredential and the proof, then quotes for as long as the stream lives.
 /// Returns when the gateway ends the stream (a refusal included); transport errors propagate to the caller's backoff.
 /// </summary>
-internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, AgentTpm tpm, EventLogSource eventLog, AgentOptions options,
-    AgentStatus status, ILogger logger)
+internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, AgentTpm tpm, EventLogSource eventLog, CredentialReceiver credentials,
+    AgentOptions options, AgentStatus status, ILogger logger)
 {
+    /// <summary>Reason code of the revocation that means an operator reset the node (see IAgentChannel.RevokedAsync).</summary>
+    public const string ResetReason = "reset";
+
+    /// <summary>The session ended because the node was reset: reconnect at once and start over from Hello.</summary>
+    public bool StartOver { get; private set; }
+
     /// <summary>True when the stream was proven (activated) before it ended.</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
@@ -44,9 +51,19 @@ internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, Age
                         status.Refused(message.Refused.ReasonCode, message.Refused.Detail);
                         logger.LogWarning("Node {Node}: the gateway refused the connection ({Reason}): {Detail}", options.NodeName, message.Refused.ReasonCode, message.Refused.Detail);
                         return activated;
+                    case GatewayMessage.BodyOneofCase.CredentialDelivery:
+                        var ack = await credentials.ReceiveAsync(message.CredentialDelivery, cancellationToken);
+                        await call.RequestStream.WriteAsync(new AgentMessage { CredentialAck = ack }, cancellationToken);
+                        break;
                     case GatewayMessage.BodyOneofCase.Revoked:
                         status.Revoked(message.Revoked.ReasonCode, message.Revoked.Detail);
                         logger.LogWarning("Node {Node}: revoked by the verifier ({Reason}): {Detail}", options.NodeName, message.Revoked.ReasonCode, message.Revoked.Detail);
+                        await credentials.RevokeAsync(message.Revoked.ReasonCode, message.Revoked.Detail, cancellationToken);
+                        if (message.Revoked.ReasonCode == ResetReason)
+                        {
+                            StartOver = true;
+                            return activated;
+                        }
                         break;
                     default:
                         // A newer gateway may send kinds this agent does not know; ignoring them keeps the stream usable.

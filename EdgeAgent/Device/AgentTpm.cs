@@ -27,16 +27,19 @@ public sealed class AgentTpm : IAsyncDisposable
     public byte[] EkPublic => _ek.Public.ToBytes();
     public byte[]? EkCertificate { get; }
     public byte[] AkPublic => _ak.Public.ToBytes();
+    /// <summary>The AK's Name: credential payloads are bound to it (associated data).</summary>
+    public byte[] AkName => _ak.Public.ComputeName();
     public bool AkIsNew => _ak.IsNew;
 
     /// <summary>Reads the EK (and its certificate, if the TPM holds one) and loads or creates the AK.</summary>
-    public static async Task<AgentTpm> OpenAsync(TpmClient client, string stateDirectory, CancellationToken cancellationToken = default)
+    public static async Task<AgentTpm> OpenAsync(TpmClient client, string stateDirectory, TpmKeyAlgorithm akAlgorithm = TpmKeyAlgorithm.Rsa,
+        CancellationToken cancellationToken = default)
     {
         var ek = await client.GetEndorsementKeyAsync(cancellationToken: cancellationToken);
         try
         {
             var certificate = await client.ReadEkCertificateAsync(cancellationToken: cancellationToken);
-            var ak = await AttestationKeyStore.LoadOrCreateAsync(client, ek, stateDirectory, cancellationToken: cancellationToken);
+            var ak = await AttestationKeyStore.LoadOrCreateAsync(client, ek, stateDirectory, akAlgorithm, cancellationToken);
             return new AgentTpm(client, ek, ak, certificate);
         }
         catch

@@ -4,6 +4,7 @@ using OrleansAttest.Gateway.Observability;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Protocol.V1;
 using ContractQuoteRequest = OrleansAttest.Grains.Interfaces.QuoteRequest;
+using CredentialDelivery = OrleansAttest.Grains.Interfaces.CredentialDelivery;
 
 namespace OrleansAttest.Gateway.Agents;
 
@@ -23,6 +24,13 @@ internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage
     {
         logger.LogWarning("Node {Node}: revoked ({Reason}): {Detail}", nodeName, reasonCode, detail);
         Enqueue(new GatewayMessage { Revoked = new Revoked { ReasonCode = reasonCode, Detail = detail } }, "revocation");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Forwarded as it is: the gateway cannot open it (K is wrapped to the device's EK, the payload sealed under K).</summary>
+    public Task DeliverCredentialsAsync(CredentialDelivery delivery)
+    {
+        Enqueue(new GatewayMessage { CredentialDelivery = delivery.ToWire() }, "credential delivery");
         return Task.CompletedTask;
     }
 

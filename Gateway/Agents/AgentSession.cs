@@ -8,6 +8,7 @@ using OrleansAttest.Protocol.V1;
 using ContractProof = OrleansAttest.Grains.Interfaces.ActivationProof;
 using ActivationProof = OrleansAttest.Protocol.V1.ActivationProof;
 using QuoteResponse = OrleansAttest.Protocol.V1.QuoteResponse;
+using CredentialAck = OrleansAttest.Protocol.V1.CredentialAck;
 
 namespace OrleansAttest.Gateway.Agents;
 
@@ -108,8 +109,11 @@ internal sealed class AgentSession(
         AgentMessage.BodyOneofCase.QuoteResponse when _bound => SubmitAsync(message.QuoteResponse),
         AgentMessage.BodyOneofCase.QuoteResponse =>
             Task.FromResult(Refuse(GatewayReasons.NotActivated, "a quote response arrived before this stream's activation proof was accepted")),
+        AgentMessage.BodyOneofCase.CredentialAck when _bound => AcknowledgeAsync(message.CredentialAck),
+        AgentMessage.BodyOneofCase.CredentialAck =>
+            Task.FromResult(Refuse(GatewayReasons.NotActivated, "a credential acknowledgement arrived before this stream's activation proof was accepted")),
         AgentMessage.BodyOneofCase.None =>
-            Task.FromResult(Refuse(GatewayReasons.UnexpectedMessage, "the message carries none of Hello, ActivationProof or QuoteResponse")),
+            Task.FromResult(Refuse(GatewayReasons.UnexpectedMessage, "the message carries none of Hello, ActivationProof, QuoteResponse or CredentialAck")),
         _ => Task.FromResult(Refuse(GatewayReasons.UnexpectedMessage,
             $"{message.BodyCase} is not expected {(_bound ? "after activation" : _sessionId is null ? "before Hello" : "after Hello and before the activation proof")}")),
     };
@@ -185,6 +189,22 @@ internal sealed class AgentSession(
         {
             // The grain's timer re-asks; a failed relay does not end a proven stream.
             logger.LogWarning(e, "Node {Node}: quote response {Request} could not be relayed to the verifier", _nodeName, contract.RequestId);
+        }
+        return true;
+    }
+
+    private async Task<bool> AcknowledgeAsync(CredentialAck ack)
+    {
+        try
+        {
+            var result = await _grain!.AcknowledgeCredentialsAsync(ack.ToContract());
+            if (!result.Accepted)
+                logger.LogInformation("Node {Node}: credential acknowledgement {Generation} refused ({Reason}): {Detail}", _nodeName, ack.Generation, result.ReasonCode, result.Detail);
+        }
+        catch (Exception e)
+        {
+            // The grain redelivers when no acknowledgement arrives in time; a failed relay does not end a proven stream.
+            logger.LogWarning(e, "Node {Node}: credential acknowledgement {Generation} could not be relayed to the verifier", _nodeName, ack.Generation);
         }
         return true;
     }

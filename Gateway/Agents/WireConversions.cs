@@ -36,6 +36,20 @@ public static class WireConversions
                 response.HasEventLog ? response.EventLog.ToByteArray() : null)
             : null;
 
+    public static CredentialDelivery ToWire(this Contracts.CredentialDelivery delivery) => new()
+    {
+        Generation = delivery.Generation,
+        CredentialBlob = ByteString.CopyFrom(delivery.CredentialBlob),
+        EncryptedSecret = ByteString.CopyFrom(delivery.EncryptedSecret),
+        Nonce = ByteString.CopyFrom(delivery.Nonce),
+        Ciphertext = ByteString.CopyFrom(delivery.Ciphertext),
+        ExpiresAtUnixMs = delivery.ExpiresAt.ToUnixTimeMilliseconds(),
+    };
+
+    /// <summary>The agent's error text is cut to <paramref name="maxErrorLength"/> characters: it ends up in logs and audits.</summary>
+    public static Contracts.CredentialAck ToContract(this CredentialAck ack, int maxErrorLength = 1000) =>
+        new(ack.Generation, ack.Stored, string.IsNullOrEmpty(ack.Error) ? null : ack.Error.Length <= maxErrorLength ? ack.Error : ack.Error[..maxErrorLength]);
+
     public static GatewayMessage Refusal(string reasonCode, string detail) =>
         new() { Refused = new Refused { ReasonCode = reasonCode, Detail = detail } };
 }

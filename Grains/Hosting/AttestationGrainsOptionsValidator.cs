@@ -2,19 +2,20 @@ using Microsoft.Extensions.Configuration;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
 using OrleansAttest.Grains.Listing;
+using OrleansAttest.Grains.Credentials;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
 
 namespace OrleansAttest.Grains.Hosting;
 
 /// <summary>
-/// Startup checks of the grains' own options (sections OrleansAttest:Admission, :Polling, :Policies, :Audit). Each
+/// Startup checks of the grains' own options (sections OrleansAttest:Admission, :Polling, :Policies, :Audit, :Credentials). Each
 /// problem is "reason-code: sentence naming the key and the fix", so a host can refuse to start instead of, say,
 /// failing to register a watchdog reminder on every poll.
 /// </summary>
 public static class AttestationGrainsOptionsValidator
 {
-    /// <summary>Binds the four sections from <paramref name="configuration"/> (as AddAttestationGrains does) and checks them.</summary>
+    /// <summary>Binds the five sections (credentials included) from <paramref name="configuration"/> (as AddAttestationGrains does) and checks them.</summary>
     public static IReadOnlyList<string> Errors(IConfiguration configuration, TimeSpan minimumReminderPeriod)
     {
         var errors = new List<string>();
@@ -23,10 +24,12 @@ public static class AttestationGrainsOptionsValidator
         var policies = Bind<PolicyCacheOptions>(configuration, PolicyCacheOptions.Section, errors);
         var audit = Bind<AuditOptions>(configuration, AuditOptions.Section, errors);
         var directory = Bind<NodeDirectoryOptions>(configuration, NodeDirectoryOptions.Section, errors);
+        var credentials = Bind<CredentialOptions>(configuration, CredentialOptions.Section, errors);
         if (errors.Count == 0)
         {
             errors.AddRange(Errors(admission, polling, policies, audit, minimumReminderPeriod));
             errors.AddRange(Errors(directory));
+            errors.AddRange(CredentialOptionsValidator.Errors(credentials));
         }
         return errors;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
+using OrleansAttest.Grains.Credentials;
 using OrleansAttest.Grains.Lifecycle;
 using OrleansAttest.Grains.Listing;
 using OrleansAttest.Grains.MeasuredBoot;
@@ -18,9 +19,9 @@ namespace OrleansAttest.Grains.Hosting;
 public static class AttestationGrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Options (sections OrleansAttest:Admission, :Polling, :Policies, :Audit bound from <paramref name="configuration"/>
+    /// Options (sections OrleansAttest:Admission, :Polling, :Policies, :Audit, :Credentials bound from <paramref name="configuration"/>
     /// when given), the policy cache, admission, the quote judge with the static PCR evaluator, metrics and the default
-    /// lifecycle actions (log, notify-agent). An audit log must be added too: <see cref="AddRedisAuditLog"/> or
+    /// lifecycle actions (log, notify-agent, revoke-credentials) and the embedded credential issuer. An audit log must be added too: <see cref="AddRedisAuditLog"/> or
     /// <see cref="AddInMemoryAuditLog"/>. More evaluators and lifecycle actions are added with
     /// <c>services.AddSingleton&lt;IAttestationPolicyEvaluator, T&gt;()</c> / <c>AddSingleton&lt;INodeLifecycleActions, T&gt;()</c>; a
     /// lifecycle action that carries out failure actions is also registered as <see cref="IFailureActionHandler"/>.
@@ -32,6 +33,7 @@ public static class AttestationGrainsServiceCollectionExtensions
         var policies = services.AddOptions<PolicyCacheOptions>();
         var audit = services.AddOptions<AuditOptions>();
         var directory = services.AddOptions<NodeDirectoryOptions>();
+        var credentials = services.AddOptions<CredentialOptions>();
         if (configuration is not null)
         {
             admission.Bind(configuration.GetSection(AdmissionOptions.Section));
@@ -39,6 +41,7 @@ public static class AttestationGrainsServiceCollectionExtensions
             policies.Bind(configuration.GetSection(PolicyCacheOptions.Section));
             audit.Bind(configuration.GetSection(AuditOptions.Section));
             directory.Bind(configuration.GetSection(NodeDirectoryOptions.Section));
+            credentials.Bind(configuration.GetSection(CredentialOptions.Section));
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -62,7 +65,26 @@ public static class AttestationGrainsServiceCollectionExtensions
             sp => sp.GetRequiredService<NotifyAgentLifecycleActions>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFailureActionHandler, NotifyAgentLifecycleActions>(
             sp => sp.GetRequiredService<NotifyAgentLifecycleActions>()));
+        AddCredentials(services, credentials);
         return services;
+    }
+
+    /// <summary>
+    /// Credential delivery (DESIGN.md step 7): the embedded <see cref="ConfiguredCredentialIssuer"/> unless another
+    /// <see cref="ICredentialIssuer"/> is registered first, options checked at startup, and the revoke-credentials action.
+    /// </summary>
+    private static void AddCredentials(IServiceCollection services, OptionsBuilder<CredentialOptions> options)
+    {
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>());
+        services.TryAddSingleton<ICredentialIssuer, ConfiguredCredentialIssuer>();
+        services.TryAddSingleton<CredentialMetrics>();
+        services.TryAddSingleton<NodeCredentials>();
+        services.TryAddSingleton<RevokeCredentialsLifecycleActions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, RevokeCredentialsLifecycleActions>(
+            sp => sp.GetRequiredService<RevokeCredentialsLifecycleActions>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFailureActionHandler, RevokeCredentialsLifecycleActions>(
+            sp => sp.GetRequiredService<RevokeCredentialsLifecycleActions>()));
     }
 
     /// <summary>Audit streams in the Redis-protocol store; needs an <c>IConnectionMultiplexer</c> registered by the host.</summary>

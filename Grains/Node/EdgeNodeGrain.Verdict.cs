@@ -97,10 +97,8 @@ public sealed partial class EdgeNodeGrain
 
     private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now)
     {
-        var from = State.Phase;
-        var to = from is NodePhase.Attested or NodePhase.Enrolled ? from : NodePhase.Attested;
-        if (from == NodePhase.Activated && State.EnrollmentStartedAt is { } started)
-            metrics.RecordEnrollment(now - started);
+        // Enrollment latency is recorded at the credentials' acknowledgement (EdgeNodeGrain.Credentials).
+        var to = PhaseAfterPass(now);
         _consecutiveTimeouts = 0;
         await TransitionAsync(to, null, verdict.Detail, "verdict", passed: true, policy, s =>
         {
@@ -108,10 +106,10 @@ public sealed partial class EdgeNodeGrain
             s.Attestations++;
             s.Baseline = verdict.Baseline;
             s.LastValidQuote = now;
-            s.EnrollmentStartedAt = null;
         });
         logger.LogDebug("Node {Node}: quote passed", NodeName);
         ScheduleTick(NextPollDelay(policy), policy);
+        await DeliverCredentialsIfDueAsync(policy, now);
         return OperationResult.Ok(verdict.Detail);
     }
 

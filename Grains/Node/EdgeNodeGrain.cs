@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Admission;
 using OrleansAttest.Grains.Audit;
+using OrleansAttest.Grains.Credentials;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Lifecycle;
 using OrleansAttest.Grains.Policies;
@@ -30,6 +31,7 @@ public sealed partial class EdgeNodeGrain(
     IEnumerable<INodeLifecycleActions> lifecycleActions,
     AttestationMetrics metrics,
     NodePhaseTracker phaseTracker,
+    NodeCredentials credentials,
     TimeProvider time,
     ILogger<EdgeNodeGrain> logger) : Grain, IEdgeNodeGrain, IRemindable
 {
@@ -129,6 +131,7 @@ public sealed partial class EdgeNodeGrain(
         if (from != to)
             State.PhaseSince = now;
         mutate?.Invoke(State);
+        ClearCredentialsUnlessTrusted(State, to);
         await state.WriteStateAsync();
         phaseTracker.Set(NodeName, to);
         ReportToDirectory();

@@ -29,7 +29,7 @@ public sealed class EdgeNodeState
     /// <summary>Time of the last passing quote.</summary>
     [Id(13)] public DateTimeOffset? LastValidQuote { get; set; }
     [Id(14)] public DateTimeOffset? ActivatedAt { get; set; }
-    /// <summary>When the hello that led to the current activation was accepted (for enrollment latency); cleared at the first pass.</summary>
+    /// <summary>When the hello that led to the current activation was accepted (for enrollment latency); cleared when its credentials are acknowledged.</summary>
     [Id(15)] public DateTimeOffset? EnrollmentStartedAt { get; set; }
     [Id(16)] public string? TpmManufacturer { get; set; }
     /// <summary>Period of the registered watchdog reminder, or null when none is registered.</summary>
@@ -63,4 +63,9 @@ public sealed class EdgeNodeState
         var list = challenges.ToArray();
         Challenges = list.Length == 0 ? null : list;
     }
+
+    /// <summary>The credential delivery of the current activation (DESIGN.md step 7); null when none is delivered or valid.</summary>
+    [Id(30)] public CredentialState? Credentials { get; set; }
+    /// <summary>Last credential generation used; only grows (never reset), so an ack for an earlier delivery never matches a later one.</summary>
+    [Id(31)] public long CredentialGeneration { get; set; }
 }

@@ -28,7 +28,7 @@ public sealed class AttestationMetrics
         _verdictLatency = meter.CreateHistogram<double>("orleansattest.verdict.duration", "s",
             "Time from issuing a quote request to its verdict");
         _enrollmentLatency = meter.CreateHistogram<double>("orleansattest.enrollment.duration", "s",
-            "Time from an accepted hello to the node's first passing quote");
+            "Time from an accepted hello to the acknowledgement of the node's first credentials (phase Enrolled)");
         _staleResponses = meter.CreateCounter<long>("orleansattest.stale_responses", "{response}",
             "Quote responses refused without a verdict because they answer no outstanding request, tagged reason");
         _refusals = meter.CreateCounter<long>("orleansattest.refusals", "{refusal}",

@@ -103,6 +103,35 @@ public sealed class SimulatedDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// A credential delivery as an agent handles it, without files: ActivateCredential (software) releases K, K opens the
+    /// payload bound to this node and AK, the bundle must parse. Stored = all of that worked; otherwise the error.
+    /// </summary>
+    public CredentialAck AcceptCredentials(CredentialDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        try
+        {
+            var key = _ek.Activate(_ak.Name, delivery.CredentialBlob ?? [], delivery.EncryptedSecret ?? []);
+            byte[] plain;
+            try
+            {
+                plain = CredentialEnvelope.Open(key, NodeName, _ak.Name, delivery.Nonce ?? [], delivery.Ciphertext ?? []);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+            CredentialBundle.Parse(plain);
+            CryptographicOperations.ZeroMemory(plain);
+            return new CredentialAck(delivery.Generation, true, null);
+        }
+        catch (Exception e) when (e is CredentialException or CredentialPayloadException)
+        {
+            return new CredentialAck(delivery.Generation, false, e.Message);
+        }
+    }
+
     /// <summary>TPM2_Quote over the requested selection with the request's nonce, plus the PCR values it covers.</summary>
     /// <exception cref="ArgumentException">The request is one a TPM refuses: nonce over 66 bytes, unknown selection, bank not allocated.</exception>
     public QuoteResponse AnswerQuote(QuoteRequest request)

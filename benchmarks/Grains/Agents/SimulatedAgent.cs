@@ -117,6 +117,23 @@ internal sealed class SimulatedAgent : IAgentChannel
         return Task.CompletedTask;
     }
 
+    Task IAgentChannel.DeliverCredentialsAsync(CredentialDelivery delivery)
+    {
+        // Open and acknowledge off the caller's thread, as a real agent does through its gateway.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Grain.AcknowledgeCredentialsAsync(Device.AcceptCredentials(delivery));
+            }
+            catch (Exception e)
+            {
+                _recorder.OnError(e);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
     private async Task AnswerAsync(QuoteRequest request, long received)
     {
         try

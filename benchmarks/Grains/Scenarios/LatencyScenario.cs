@@ -66,6 +66,7 @@ internal static class LatencyScenario
         report.Result("longest gap between polls", Math.Round(recorder.MaxGapMs / 1000, 2), "s");
         report.Result("agent errors", recorder.Errors, "", MemoryScenario.Reasons(recorder.ErrorsByType));
         report.Result("nodes attested at end", phases[NodePhase.Attested] + phases[NodePhase.Enrolled], "", $"others: {MemoryScenario.Others(phases)}");
+        report.Result("of which Enrolled", phases[NodePhase.Enrolled], "", "credentials delivered and acknowledged by the simulated agents");
         report.Result("process CPU", Math.Round(cpuPercent, 1), "% of all cores", "silo + Garnet + simulated agents");
         report.Result("CPU per attestation", verdicts == 0 ? 0 : Math.Round(cpu.CpuSeconds() * 1e6 / verdicts), "µs", "whole process, incl. agents' signing");
         report.Result("gen2 GCs", GC.CollectionCount(2) - gcBefore);

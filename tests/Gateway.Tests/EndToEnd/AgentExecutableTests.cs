@@ -36,21 +36,28 @@ public sealed class AgentExecutableTests(GatewayClusterFixture fixture, ITestOut
             await using var ek = await client.GetEndorsementKeyAsync(cancellationToken: ct);
             await TestNodes.DeclareAsync(fixture.Factory, node, EkPublicHash.Compute(ek.Public), allowed);
         }
+        var credentialsDir = Path.Combine(stateDir, "creds");
+        var hookLog = Path.Combine(stateDir, "hook.log");
         string[] Arguments(string caPath) =>
-            ["--gateway", gateway.Address.ToString(), "--ca", caPath, "--node", node, "--tpm", tpm.TpmUri, "--state-dir", stateDir, "--event-log", Path.Combine(stateDir, "none")];
+            ["--gateway", gateway.Address.ToString(), "--ca", caPath, "--node", node, "--tpm", tpm.TpmUri, "--state-dir", stateDir, "--event-log", Path.Combine(stateDir, "none"),
+             "--credentials-dir", credentialsDir, "--hook", $"echo \"$ORLEANSATTEST_EVENT $ORLEANSATTEST_NODE\" >> '{hookLog}'", "--ak-algorithm", "ecc"];
 
         var first = AgentProcess.Start(Arguments(fixture.CaPath));
         try
         {
-            var attested = await TestNodes.WaitForAsync(fixture.Factory, node, s => s.Phase == NodePhase.Attested && s.AgentConnected, "attested by the executable");
+            var attested = await TestNodes.WaitForAsync(fixture.Factory, node, s => s.Phase == NodePhase.Enrolled && s.AgentConnected, "attested by the executable");
             var akFile = await File.ReadAllBytesAsync(Path.Combine(stateDir, "ak.pub"), ct);
+            // --ak-algorithm ecc: the AK is ECC P-256; --credentials-dir and --hook are honoured.
+            Assert.Equal(OrleansAttest.Tpm.Device.Keys.TpmKeyAlgorithm.Ecc, OrleansAttest.Tpm.Device.Keys.AttestationKeyStore.TryRead(stateDir)!.Algorithm);
+            Assert.True(File.Exists(Path.Combine(credentialsDir, "node-credentials.json")));
+            await TestNodes.UntilAsync(() => File.Exists(hookLog) && File.ReadAllText(hookLog).Contains($"stored {node}"), "the hook ran");
             Assert.Equal(0, await first.TerminateAsync(ExitTimeout));
             await TestNodes.WaitForAsync(fixture.Factory, node, s => !s.AgentConnected, "the grain learns the agent left");
 
             // Started again: the AK comes from the state directory, so the node stays the same enrollment.
             await using var second = AgentProcess.Start(Arguments(fixture.CaPath));
             var again = await TestNodes.WaitForAsync(fixture.Factory, node,
-                s => s.AgentConnected && s.Phase == NodePhase.Attested && s.Attestations > attested.Attestations, "attested again after the agent restart");
+                s => s.AgentConnected && s.Phase == NodePhase.Enrolled && s.Attestations > attested.Attestations, "attested again after the agent restart");
             Assert.Equal(attested.AkName, again.AkName);
             Assert.Equal(0, again.Failures);
             Assert.Equal(akFile, await File.ReadAllBytesAsync(Path.Combine(stateDir, "ak.pub"), ct));

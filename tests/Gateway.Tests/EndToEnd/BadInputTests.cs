@@ -28,7 +28,7 @@ public sealed class BadInputTests(GatewayClusterFixture fixture, ITestOutputHelp
         {
             await TestNodes.DeclareAsync(fixture.Factory, agent);
             agent.Start(gateway.Address, fixture.CaPath);
-            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Attested, "bystander attested");
+            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Enrolled, "bystander attested");
 
             // Bytes that are no AgentMessage (field 1 with the invalid wire type 7).
             var garbage = await RawAgentStream.SendFrameAsync(gateway.Address, fixture.CaPath, [0x0F, 0xFF, 0xFF, 0xFF, 0x01, 0x02, 0x03]);
@@ -65,7 +65,7 @@ public sealed class BadInputTests(GatewayClusterFixture fixture, ITestOutputHelp
             var answered = agent.Status.QuotesAnswered;
             await TestNodes.UntilAsync(() => agent.Status.QuotesAnswered >= answered + 2, "the bystander keeps being polled");
             var status = await fixture.Factory.GetGrain<IEdgeNodeGrain>(agent.NodeName).GetStatusAsync();
-            Assert.Equal(NodePhase.Attested, status.Phase);
+            Assert.Equal(NodePhase.Enrolled, status.Phase);
             Assert.True(status.AgentConnected);
             Assert.Equal(1, agent.Status.Connections);
         }

@@ -29,7 +29,7 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
         {
             await TestNodes.DeclareAsync(fixture.Factory, agent);
             agent.Start(gateway.Address, fixture.CaPath);
-            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Attested, "victim attested");
+            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Enrolled, "victim attested");
 
             await using var impostorEk = await impostorClient.GetEndorsementKeyAsync(cancellationToken: TestContext.Current.CancellationToken);
             var impostorAk = await impostorClient.CreateAttestationKeyAsync(impostorEk, cancellationToken: TestContext.Current.CancellationToken);
@@ -53,12 +53,22 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
                 Assert.Equal(GatewayReasons.NotActivated, call.ResponseStream.Current.Refused.ReasonCode);
             }
 
+            // 4. Nor is a credential acknowledgement: an unproven stream cannot enroll anyone (even naming a real generation).
+            using (var call = client.Connect(cancellationToken: TestContext.Current.CancellationToken))
+            {
+                await call.RequestStream.WriteAsync(new AgentMessage { CredentialAck = new OrleansAttest.Protocol.V1.CredentialAck { Generation = agent.Status.LastCredentialGeneration, Stored = true } },
+                    TestContext.Current.CancellationToken);
+                Assert.True(await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+                Assert.Equal(GatewayReasons.NotActivated, call.ResponseStream.Current.Refused.ReasonCode);
+                Assert.Contains("credential acknowledgement", call.ResponseStream.Current.Refused.Detail);
+            }
+
             // The proven stream keeps its node: still bound, still attested, still polled.
             var answered = agent.Status.QuotesAnswered;
-            var status = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Attested && s.AgentConnected, "victim still attested");
+            var status = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Enrolled && s.AgentConnected, "victim still attested");
             await TestNodes.UntilAsync(() => agent.Status.QuotesAnswered >= answered + 2, "the victim keeps being polled");
             var after = await fixture.Factory.GetGrain<IEdgeNodeGrain>(agent.NodeName).GetStatusAsync();
-            Assert.Equal(NodePhase.Attested, after.Phase);
+            Assert.Equal(NodePhase.Enrolled, after.Phase);
             Assert.Equal(status.AkName, after.AkName);
             Assert.Equal(0, after.Failures);
             Assert.True(agent.Status.Bound);

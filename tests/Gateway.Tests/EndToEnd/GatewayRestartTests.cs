@@ -17,7 +17,7 @@ public sealed class GatewayRestartTests(GatewayClusterFixture fixture, ITestOutp
         {
             await TestNodes.DeclareAsync(fixture.Factory, agent);
             agent.Start(gateway.Address, fixture.CaPath);
-            var first = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Attested, "attested before the restart");
+            var first = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase == NodePhase.Enrolled, "attested before the restart");
 
             output.WriteLine(gateway.LogText());
             var stopping = System.Diagnostics.Stopwatch.StartNew();
@@ -30,7 +30,7 @@ public sealed class GatewayRestartTests(GatewayClusterFixture fixture, ITestOutp
             gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, port);
             await TestNodes.UntilAsync(() => agent.Status.Activations >= 2 && agent.Status.Bound, "the agent proved itself to the new gateway");
             var again = await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName,
-                s => s.AgentConnected && s.Phase == NodePhase.Attested && s.Attestations >= first.Attestations + 2, "attested again after the restart");
+                s => s.AgentConnected && s.Phase == NodePhase.Enrolled && s.Attestations >= first.Attestations + 2, "attested again after the restart");
             Assert.Equal(0, again.Failures);
             Assert.Equal(first.AkName, again.AkName); // the same AK, loaded from the state directory: no re-enrollment
             Assert.True(agent.Status.Connections >= 2);

@@ -39,6 +39,12 @@ public sealed class TestEdgeAgent : IAsyncDisposable
     public ConcurrentQueue<string> Log { get; }
     public string EkPublicSha256 { get; private set; } = "";
     public AgentRunner? Runner { get; private set; }
+
+    /// <summary>The agent's --hook command (set before <see cref="Start"/>).</summary>
+    public string? Hook { get; set; }
+
+    /// <summary>Where the agent writes delivered credentials (its default: &lt;state dir&gt;/credentials).</summary>
+    public string CredentialsDirectory => Path.Combine(StateDirectory, "credentials");
     public AgentStatus Status => Runner?.Status ?? throw new InvalidOperationException("the agent has not started");
 
     /// <summary>
@@ -76,6 +82,7 @@ public sealed class TestEdgeAgent : IAsyncDisposable
             EventLog = EventLogPath,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(200),
             ReconnectMaxDelay = TimeSpan.FromSeconds(2),
+            Hook = Hook,
         };
         Runner = new AgentRunner(options, Client, _loggers.CreateLogger<AgentRunner>());
         _run = Task.Run(() => Runner.RunAsync(_stop.Token));

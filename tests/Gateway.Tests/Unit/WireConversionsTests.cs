@@ -54,4 +54,26 @@ public sealed class WireConversionsTests
         Assert.Equal(["sha256"], contract.PcrBanks);
         Assert.Equal([9], contract.EkPublic);
     }
+
+    [Fact]
+    public void A_credential_delivery_and_ack_cross_the_wire_intact_and_an_overlong_agent_error_is_cut()
+    {
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_456);
+        var wire = new Contracts.CredentialDelivery(7, [1, 2], [3], new byte[12], [4, 5, 6], expires).ToWire();
+        Assert.Equal(7, wire.Generation);
+        Assert.Equal([1, 2], wire.CredentialBlob.ToByteArray());
+        Assert.Equal([3], wire.EncryptedSecret.ToByteArray());
+        Assert.Equal(12, wire.Nonce.Length);
+        Assert.Equal([4, 5, 6], wire.Ciphertext.ToByteArray());
+        Assert.Equal(expires.ToUnixTimeMilliseconds(), wire.ExpiresAtUnixMs);
+        // Round trip through bytes, as the stream carries it.
+        var parsed = GatewayMessage.Parser.ParseFrom(new GatewayMessage { CredentialDelivery = wire }.ToByteArray());
+        Assert.Equal(wire, parsed.CredentialDelivery);
+
+        var stored = new CredentialAck { Generation = 7, Stored = true }.ToContract();
+        Assert.Equal(new Contracts.CredentialAck(7, true, null), stored);
+        var failed = new CredentialAck { Generation = 8, Stored = false, Error = new string('x', 5000) }.ToContract();
+        Assert.False(failed.Stored);
+        Assert.Equal(1000, failed.Error!.Length);
+    }
 }

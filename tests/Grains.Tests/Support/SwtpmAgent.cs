@@ -63,6 +63,14 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
     public ConcurrentQueue<Submission> Submissions { get; } = new();
     public ConcurrentQueue<(string Code, string Detail)> Revocations { get; } = new();
     public ConcurrentQueue<QuoteResponse> Held { get; } = new();
+    public ConcurrentQueue<CredentialDelivery> Deliveries { get; } = new();
+    public ConcurrentQueue<(CredentialAck Ack, OperationResult? Result)> Acks { get; } = new();
+
+    /// <summary>Whether deliveries are opened with the TPM and acknowledged (off by default: most tests watch Attested).</summary>
+    public bool AcknowledgeCredentials { get; set; }
+
+    /// <summary>When set, what the agent acknowledges instead of opening the delivery (e.g. a wrong generation, stored=false).</summary>
+    public Func<CredentialDelivery, CredentialAck>? AckOverride { get; set; }
     public QuoteResponse? LastAnswered { get; private set; }
 
     /// <summary>Whether a <c>reset</c> from the grain makes this agent say hello and activate again (as a real agent does).</summary>
@@ -231,6 +239,65 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         if (reasonCode == "reset" && RejoinOnReset)
             _ = Task.Run(RejoinAsync);
         return Task.CompletedTask;
+    }
+
+    Task IAgentChannel.DeliverCredentialsAsync(CredentialDelivery delivery)
+    {
+        Deliveries.Enqueue(delivery);
+        if (AcknowledgeCredentials)
+            _ = Task.Run(() => AcknowledgeAsync(delivery));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>When set, deliveries pass through it before the agent opens them (e.g. a flipped ciphertext bit).</summary>
+    public Func<CredentialDelivery, CredentialDelivery>? TamperDelivery { get; set; }
+
+    /// <summary>TPM2_ActivateCredential on a delivery's wrapped key with this agent's AK and EK: K, or the TPM's error.</summary>
+    public async Task<byte[]> ActivateKeyAsync(CredentialDelivery delivery)
+    {
+        await _tpmLock.WaitAsync();
+        try
+        {
+            return await _client.ActivateCredentialAsync(_ak, _ek, delivery.CredentialBlob, delivery.EncryptedSecret);
+        }
+        finally
+        {
+            _tpmLock.Release();
+        }
+    }
+
+    /// <summary>ActivateCredential releases K, K opens the payload bound to this node and AK; the bundle inside, or the TPM's or envelope's error.</summary>
+    public async Task<CredentialBundle> OpenAsync(CredentialDelivery delivery)
+    {
+        var key = await ActivateKeyAsync(delivery);
+        return CredentialBundle.Parse(CredentialEnvelope.Open(key, NodeName, _ak.Public.ComputeName(), delivery.Nonce, delivery.Ciphertext));
+    }
+
+    private async Task AcknowledgeAsync(CredentialDelivery delivery)
+    {
+        CredentialAck ack;
+        if (AckOverride is { } makeAck)
+            ack = makeAck(delivery);
+        else
+        {
+            try
+            {
+                await OpenAsync(TamperDelivery?.Invoke(delivery) ?? delivery);
+                ack = new CredentialAck(delivery.Generation, true, null);
+            }
+            catch (Exception e)
+            {
+                ack = new CredentialAck(delivery.Generation, false, e.Message);
+            }
+        }
+        try
+        {
+            Acks.Enqueue((ack, await Grain.AcknowledgeCredentialsAsync(ack)));
+        }
+        catch (Exception)
+        {
+            Acks.Enqueue((ack, null));
+        }
     }
 
     private async Task RejoinAsync()

@@ -95,6 +95,8 @@ public sealed class FailureActionTests : IDisposable
 
         public Task RequestQuoteAsync(QuoteRequest request) => Task.CompletedTask;
 
+        public Task DeliverCredentialsAsync(CredentialDelivery delivery) => Task.CompletedTask;
+
         public Task RevokedAsync(string reasonCode, string detail)
         {
             if (Throw)
