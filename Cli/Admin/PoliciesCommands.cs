@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrleansAttest.Cli.Commands;
+using OrleansAttest.Cli.Policies;
 using OrleansAttest.Grains.Interfaces;
 
 namespace OrleansAttest.Cli.Admin;
@@ -56,9 +59,11 @@ public static class PoliciesCommands
         var command = new Command("apply", "Create or replace a policy from a file; an invalid one is refused with every problem named") { file };
         command.SetAction(AdminCommandRunner.Action(connection, async (parse, client, json, cancellationToken) =>
         {
-            var policy = PolicyDocument.Read(parse.GetRequiredValue(file));
-            var name = (string)policy["name"]!;
-            var text = await client.SendAsync(HttpMethod.Put, PolicyPath(name), policy, cancellationToken);
+            // The same reading as `policy check`: the published schema, then the verifier's own validation.
+            var path = parse.GetRequiredValue(file);
+            var policy = PolicyDocument.Parse(InputFile.ReadBytes(path, "policy"), $"policy file '{path.FullName}'");
+            var body = JsonSerializer.SerializeToNode(policy, PolicyDocument.Json);
+            var text = await client.SendAsync(HttpMethod.Put, PolicyPath(policy.Name), body, cancellationToken);
             if (json)
             {
                 NodesCommands.PrintJson(text);

@@ -112,10 +112,11 @@ public sealed class AdminCommandTests(AdminCliFixture fixture) : IClassFixture<A
         Assert.Contains("(HTTP 409)", notNeeded.StdErr);
         Assert.Empty(notNeeded.StdOut);
 
+        // attestctl checks a policy file itself (the published schema, then the verifier's validation) before sending it:
+        // an invalid one never reaches the server and is unusable input.
         var invalid = (await RunAsync("policies", "apply", "-f", _scratch.Write("bad.yaml", "name: cli-bad\nquoteInterval: \"-00:00:05\"\nfailureActions: [explode]\n"u8.ToArray())))
-            .AssertExit(1);
-        Assert.StartsWith("attestctl: policy-invalid: ", invalid.StdErr);
-        Assert.Contains("quoteInterval must be positive", invalid.StdErr);
+            .AssertUnusable("does not match the policy schema", "/quoteInterval", "/failureActions/0");
+        Assert.Contains("policy-not-found:", (await RunAsync("policies", "get", "cli-bad")).AssertExit(1).StdErr);
 
         var badHash = (await RunAsync("nodes", "declare", "cli-refused-2", "--ek-public-sha256", "abc", "--policy", "p")).AssertExit(1);
         Assert.StartsWith("attestctl: declaration-invalid: ", badHash.StdErr);
@@ -170,10 +171,10 @@ public sealed class AdminCommandTests(AdminCliFixture fixture) : IClassFixture<A
         (await RunAsync("nodes", "declare", "cli-x", "--policy", "p", "--ek-public-sha256", EkHash(), "--ek-certificate", "/nonexistent")).AssertUnusable("exactly one");
         (await RunAsync("nodes", "declare", "cli-x", "--policy", "p", "--ek-certificate", _scratch.File("absent.pem"))).AssertUnusable("cannot read EK certificate file");
         (await RunAsync("nodes", "revoke", "cli-x")).AssertExit(2);
-        (await RunAsync("policies", "apply", "-f", _scratch.Write("noname.yaml", "quoteInterval: \"00:00:30\"\n"u8.ToArray()))).AssertUnusable("has no \"name\"");
+        (await RunAsync("policies", "apply", "-f", _scratch.Write("noname.yaml", "quoteInterval: \"00:00:30\"\n"u8.ToArray()))).AssertUnusable("Required properties [\"name\"] are not present");
         (await RunAsync("policies", "apply", "-f", _scratch.Write("broken.yaml", "name: [unclosed\n"u8.ToArray()))).AssertUnusable("not valid YAML");
-        (await RunAsync("policies", "apply", "-f", _scratch.Write("broken.json", "{\"name\": "u8.ToArray()))).AssertUnusable("not valid JSON");
-        (await RunAsync("policies", "apply", "-f", _scratch.Write("two.yaml", "name: a\n---\nname: b\n"u8.ToArray()))).AssertUnusable("2 documents");
+        (await RunAsync("policies", "apply", "-f", _scratch.Write("broken.json", "{\"name\": "u8.ToArray()))).AssertUnusable("not valid YAML or JSON");
+        (await RunAsync("policies", "apply", "-f", _scratch.Write("two.yaml", "name: a\n---\nname: b\n"u8.ToArray()))).AssertUnusable("2 YAML documents");
         (await RunAsync("nodes", "list", "--limit", "0")).AssertUnusable("--limit must be at least 1");
     }
 }

@@ -52,9 +52,10 @@ public sealed class NodeApiTests(AdminApiFixture fixture) : IClassFixture<AdminA
         Assert.Equal("reset", (string?)reset["reasonCode"]);
 
         var audit = await (await Client.GetAsync("/api/v1/nodes/edge-lifecycle/audit?max=10", TestContext.Current.CancellationToken)).ReadAsync<AuditEntry[]>();
-        Assert.Equal(["operator-reset", "operator-revoke", "declared"], audit.Select(a => a.Kind).ToArray());
-        Assert.Contains("stolen from the depot", audit[1].Detail);
-        Assert.Contains("via the admin API from 127.0.0.1", audit[1].Detail);
+        // The revocation ran the policy's revoke-credentials action (a node revoked before enrolment has none to lose).
+        Assert.Equal(["operator-reset", "credentials-revoked", "operator-revoke", "declared"], audit.Select(a => a.Kind).ToArray());
+        Assert.Contains("stolen from the depot", audit[2].Detail);
+        Assert.Contains("via the admin API from 127.0.0.1", audit[2].Detail);
         Assert.Single(await (await Client.GetAsync("/api/v1/nodes/edge-lifecycle/audit?max=1", TestContext.Current.CancellationToken)).ReadAsync<AuditEntry[]>());
         await (await Client.GetAsync("/api/v1/nodes/edge-lifecycle/audit?max=0", TestContext.Current.CancellationToken)).AssertProblemAsync(HttpStatusCode.BadRequest, AdminReasons.InvalidQuery);
         Assert.Contains(Api.Host.Log, l => l.Contains("node edge-lifecycle revoked by 127.0.0.1"));
