@@ -40,7 +40,7 @@ public sealed class EmbeddedAgentEndpointTests : IAsyncLifetime
         EdgeNodeStatus? status = null;
         try
         {
-            await Eventually.UntilAsync(async () => (status = await grain.GetStatusAsync()) is { Phase: NodePhase.Attested, AgentConnected: true, Attestations: >= 2 },
+            await Eventually.UntilAsync(async () => (status = await grain.GetStatusAsync()) is { Phase: NodePhase.Enrolled, AgentConnected: true, Attestations: >= 2 },
                 Timeout, "the node attested through the silo's own agent endpoint");
         }
         catch (TimeoutException e)

@@ -67,7 +67,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
             var grain = operatorClient.Client.GetGrain<IEdgeNodeGrain>(device.NodeName);
             var bothGateways = $"{gatewayA.AgentAddress},https://127.0.0.1:{portB}";
             agent = EdgeAgentProcess.Start(device.AgentArguments(bothGateways, ca));
-            var first = await WaitForAsync(grain, s => s is { Phase: NodePhase.Attested, AgentConnected: true, Attestations: >= 2 }, "attested through gateway A",
+            var first = await WaitForAsync(grain, s => s is { Phase: NodePhase.Enrolled, AgentConnected: true, Attestations: >= 2 }, "attested through gateway A",
                 () => $"agent:\n{agent.OutputText()}\ngateway A:\n{gatewayA.Output}");
             watcher = WatchPhasesAsync(grain, phases, stopWatching.Token);
 
@@ -76,7 +76,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
             gatewayB = SiloProcess.Start(_workingDirectory, gatewayRoleB);
             await gatewayB.WaitUntilReadyAsync(_http, Timeout);
             // The same agent process fails over to the other gateway it was given and proves itself there.
-            var moved = await WaitForAsync(grain, s => s is { Phase: NodePhase.Attested, AgentConnected: true } && s.Attestations >= first.Attestations + 2,
+            var moved = await WaitForAsync(grain, s => s is { Phase: NodePhase.Enrolled, AgentConnected: true } && s.Attestations >= first.Attestations + 2,
                 "attested through gateway B", () => $"agent:\n{agent.OutputText()}\ngateway B:\n{gatewayB.Output}");
             Assert.Equal(first.AkName, moved.AkName);
             Assert.Contains(agent.Output, l => l.Contains($"127.0.0.1:{portB}"));
@@ -92,7 +92,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
             var gatewayReady = restart.Elapsed;
             // Proof that the gateway's client works again: the agent's quotes flow through it to the new silo.
             var before = (await Eventually.SucceedsAsync(() => grain.GetStatusAsync(), Timeout, "the operator reaches the new silo")).Attestations;
-            await WaitForAsync(grain, s => s is { Phase: NodePhase.Attested, AgentConnected: true } && s.Attestations >= before + 1, "attested again after the cluster restart",
+            await WaitForAsync(grain, s => s is { Phase: NodePhase.Enrolled, AgentConnected: true } && s.Attestations >= before + 1, "attested again after the cluster restart",
                 () => $"agent:\n{agent.OutputText()}\ngateway B:\n{gatewayB.Output}\nsilo:\n{silo2.Output}");
             var quoteFlowing = restart.Elapsed;
             var clientReconnect = gatewayReady - siloReady;

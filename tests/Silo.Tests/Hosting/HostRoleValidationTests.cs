@@ -26,6 +26,8 @@ public sealed class HostRoleValidationTests
         Assert.True(settings.Gateway.Enabled);
         Assert.Equal(7443, settings.Gateway.Port);
         Assert.Equal("/var/lib/orleansattest/tls", settings.Gateway.Tls.DevelopmentCaDirectory);
+        // The embedded mode generates the admin API's token beside its data.
+        Assert.Equal("/var/lib/orleansattest", settings.Admin.GenerateTokenDirectory);
         // A configured certificate means no development CA.
         var withCertificate = Read(("OrleansAttest:Gateway:Tls:CertificatePath", "/etc/hosts"), ("OrleansAttest:Gateway:Tls:KeyPath", "/etc/hosts"));
         Assert.Null(withCertificate.Gateway.Tls.DevelopmentCaDirectory);
@@ -37,8 +39,14 @@ public sealed class HostRoleValidationTests
         Assert.Contains(Failures(("OrleansAttest:Host:Role", "Gateway")), f => f.StartsWith("host-gateway-role-needs-redis: OrleansAttest:Host:Role is Gateway", StringComparison.Ordinal));
         Assert.Contains(Failures(("OrleansAttest:Host:Role", "Gateway"), ("OrleansAttest:Storage:Mode", "Redis"), ("OrleansAttest:Storage:ConnectionString", "redis:6379"),
             ("OrleansAttest:Gateway:Enabled", "false")), f => f.StartsWith("host-gateway-role-disabled: ", StringComparison.Ordinal));
+        // Outside the embedded mode nothing generates the admin API's token: it must be configured (or the API disabled).
+        Assert.Contains(Failures(("OrleansAttest:Host:Role", "Gateway"), ("OrleansAttest:Storage:Mode", "Redis"), ("OrleansAttest:Storage:ConnectionString", "redis:6379"),
+            ("OrleansAttest:Gateway:Port", "30000")), f => f.StartsWith("admin-token-missing: ", StringComparison.Ordinal));
         var gateway = Read(("OrleansAttest:Host:Role", "Gateway"), ("OrleansAttest:Storage:Mode", "Redis"), ("OrleansAttest:Storage:ConnectionString", "redis:6379"),
-            ("OrleansAttest:Gateway:Port", "30000")); // the silo's Orleans gateway port is free in a process without a silo
+            ("OrleansAttest:Gateway:Port", "30000"), // the silo's Orleans gateway port is free in a process without a silo
+            ("OrleansAttest:Admin:TokenFile", "/etc/hostname"));
+        Assert.Equal("/etc/hostname", gateway.Admin.TokenFile);
+        Assert.False(Read(("OrleansAttest:Storage:Mode", "Redis"), ("OrleansAttest:Storage:ConnectionString", "redis:6379"), ("OrleansAttest:Admin:Enabled", "false")).Admin.Enabled);
         Assert.Equal(HostRole.Gateway, gateway.Host.Role);
         Assert.Contains(Failures(("OrleansAttest:Host:Role", "Router")), f => f.StartsWith("configuration-value-invalid: ", StringComparison.Ordinal));
     }

@@ -61,6 +61,7 @@ public sealed class StorageOptionsValidationTests
             ["OrleansAttest:Storage:ConnectionString"] = "redis.example:6379,password=secret",
             ["OrleansAttest:Silo:ServiceId"] = "fleet",
             ["OrleansAttest:Dashboard:Enabled"] = "false",
+            ["OrleansAttest:Admin:Token"] = "a-token-long-enough-for-the-check",
         }).Build();
         var settings = HostSettings.Read(configuration);
         Assert.Equal(StorageMode.Redis, settings.Storage.Mode);
