@@ -40,7 +40,8 @@ internal static class EnrollmentBenchmark
     /// <summary>Print each agent's timestamped log (where the time goes).</summary>
     public static bool ShowAgentLog { get; set; }
 
-    private static string AgentPath { get; } = typeof(EnrollmentBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    /// <summary>The edge-agent.dll started for each run: the Release build beside this benchmark unless --agent names another.</summary>
+    public static string AgentPath { get; set; } = typeof(EnrollmentBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "EdgeAgentPath").Value!;
 
     public static async Task<int> RunAsync(int runs, string[] algorithms, FileInfo? json, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ var ak = new Option<string>("--ak") { Description = "AK algorithm(s): rsa, ecc o
 ak.AcceptOnlyFromAmong("rsa", "ecc", "both");
 var json = new Option<FileInfo?>("--json") { Description = "also write the results as JSON" };
 var agentLog = new Option<bool>("--agent-log") { Description = "print each agent's timestamped log (where the time goes)" };
-var root = new RootCommand("Enrollment latency of the edge-agent executable on swtpm: process start to credentials on disk") { runs, ak, json, agentLog };
+var agent = new Option<FileInfo?>("--agent") { Description = "edge-agent.dll to run (default: the Release build; e.g. a ReadyToRun publish)" };
+var root = new RootCommand("Enrollment latency of the edge-agent executable on swtpm: process start to credentials on disk") { runs, ak, json, agentLog, agent };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var count = parse.GetValue(runs);
@@ -18,6 +19,15 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
     EnrollmentBenchmark.ShowAgentLog = parse.GetValue(agentLog);
+    if (parse.GetValue(agent) is { } agentFile)
+    {
+        if (!agentFile.Exists)
+        {
+            Console.Error.WriteLine($"--agent {agentFile.FullName} does not exist");
+            return 2;
+        }
+        EnrollmentBenchmark.AgentPath = agentFile.FullName;
+    }
     string[] algorithms = parse.GetValue(ak) switch { "rsa" => ["rsa"], "ecc" => ["ecc"], _ => ["rsa", "ecc"] };
     return await EnrollmentBenchmark.RunAsync(count, algorithms, parse.GetValue(json), cancellationToken);
 });
