@@ -73,7 +73,7 @@ internal sealed class AgentSession(
             catch (Exception e) when (open.IsCancellationRequested)
             {
                 if (context.CancellationToken.IsCancellationRequested)
-                    logger.LogDebug(e, "Agent stream from {Peer} (node {Node}) closed by the agent", Peer, _nodeName);
+                    logger.LogInformation("Agent stream from {Peer} (node {Node}) closed by the agent ({Detail})", Peer, _nodeName ?? "-", e.GetBaseException().Message);
                 else
                     logger.LogInformation("Agent stream from {Peer} (node {Node}) closed: the gateway is stopping", Peer, _nodeName);
                 return;
@@ -89,6 +89,12 @@ internal sealed class AgentSession(
                 Refuse(GatewayReasons.MessageTooLarge, $"a message exceeds the limit of {options.MaxMessageBytes} bytes");
                 return;
             }
+            catch (Exception e) when (IsResetByAgent(e))
+            {
+                // A killed agent or a dropped link resets the HTTP/2 stream: a disconnect, not bad input.
+                logger.LogInformation("Agent stream from {Peer} (node {Node}) closed by the agent ({Detail})", Peer, _nodeName ?? "-", e.GetBaseException().Message);
+                return;
+            }
             catch (Exception e)
             {
                 Refuse(GatewayReasons.MalformedMessage, $"the stream carried bytes that are not an AgentMessage: {e.GetBaseException().Message}");
@@ -100,6 +106,11 @@ internal sealed class AgentSession(
                 return;
         }
     }
+
+    /// <summary>Transport-level ends of the stream (reset, aborted connection); protobuf's own parse errors are IOExceptions too and stay malformed input.</summary>
+    private static bool IsResetByAgent(Exception e) =>
+        e.GetBaseException() is IOException and not Google.Protobuf.InvalidProtocolBufferException
+        || e.GetBaseException() is Microsoft.AspNetCore.Connections.ConnectionAbortedException;
 
     /// <summary>False when the stream must end (after a refusal).</summary>
     private Task<bool> HandleAsync(AgentMessage message) => message.BodyCase switch

@@ -55,6 +55,16 @@ public sealed class BadInputTests(GatewayClusterFixture fixture, ITestOutputHelp
                 Assert.False(await silent.ResponseStream.MoveNext(deadline.Token));
             }
 
+            // An agent that vanishes mid-stream (its call reset) is a disconnect, never counted as bad input.
+            using (var reset = new CancellationTokenSource())
+            {
+                var vanishing = new AgentGateway.AgentGatewayClient(channel).Connect(cancellationToken: reset.Token);
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+                reset.Cancel();
+                vanishing.Dispose();
+            }
+            await TestNodes.UntilAsync(() => gateway.Log.Any(l => l.Contains("closed by the agent")), "the reset stream logged as a disconnect");
+
             foreach (var reason in new[] { GatewayReasons.MalformedMessage, GatewayReasons.MessageTooLarge, GatewayReasons.ProtocolVersionUnsupported, GatewayReasons.HandshakeTimeout })
             {
                 Assert.Equal(1, refusals[reason]);
