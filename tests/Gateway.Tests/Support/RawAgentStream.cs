@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
+using OrleansAttest.Fixtures.Cluster.Admin;
 using OrleansAttest.Protocol.V1;
 
 namespace OrleansAttest.Gateway.Tests.Support;
@@ -10,24 +9,8 @@ namespace OrleansAttest.Gateway.Tests.Support;
 /// <summary>Talks to the gateway below the agent: a generated client (for impostors) or raw gRPC frames over HTTP/2 (for garbage).</summary>
 public static class RawAgentStream
 {
-    public static SocketsHttpHandler Handler(string caPath)
-    {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(caPath);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                return false;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = new X509Certificate2(certificate);
-            return chain.Build(leaf);
-        };
-        return handler;
-    }
+    /// <summary>Trusts exactly the gateway's development CA (host names checked).</summary>
+    public static SocketsHttpHandler Handler(string caPath) => CaTrustHandler.Create(caPath);
 
     public static GrpcChannel Channel(Uri gateway, string caPath) =>
         GrpcChannel.ForAddress(gateway, new GrpcChannelOptions { HttpHandler = Handler(caPath), DisposeHttpClient = true });
