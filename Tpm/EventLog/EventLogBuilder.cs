@@ -136,6 +136,9 @@ public sealed class EventLogBuilder
             .ToArray();
     }
 
+    /// <summary>The events written so far without the Spec ID header: what to append to an existing log with the same banks.</summary>
+    public byte[] BuildEvents() => _events.WrittenSpan.ToArray();
+
     private EventLogBuilder Write(int pcr, EventType type, IReadOnlyDictionary<TpmAlgorithm, byte[]> digests, ReadOnlySpan<byte> data, bool extends)
     {
         if (pcr is < 0 or > EventLogParser.MaxPcrIndex)
