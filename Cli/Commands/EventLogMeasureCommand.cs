@@ -19,7 +19,7 @@ public static class EventLogMeasureCommand
         var type = new Option<string>("--type")
         {
             Description = "the event type, e.g. EV_EFI_BOOT_SERVICES_APPLICATION (--data is the image's path; the digest, standing in for "
-                + "its Authenticode hash, is over that text), EV_IPL (GRUB-style string), EV_EFI_ACTION, EV_SEPARATOR (no --data)",
+                + "its Authenticode hash, is over that text), EV_IPL (a string as GRUB measures it: \"grub_cmd: X\" logged, X measured), EV_EFI_ACTION, EV_SEPARATOR (no --data)",
             Required = true,
         };
         var data = new Option<string?>("--data") { Description = "the event's text" };
@@ -51,7 +51,7 @@ public static class EventLogMeasureCommand
             _ = eventType switch
             {
                 EventType.EfiBootServicesApplication => builder.AddBootServicesApplication(Encoding.UTF8.GetBytes(text!), text!, pcrIndex),
-                EventType.Ipl => builder.AddIpl(pcrIndex, text!),
+                EventType.Ipl => builder.AddGrubString(pcrIndex, text!),
                 EventType.EfiAction => builder.AddEfiAction(pcrIndex, text!),
                 EventType.Separator => builder.AddSeparator(pcrIndex),
                 _ => builder.AddEvent(pcrIndex, eventType, Encoding.UTF8.GetBytes(text!)),

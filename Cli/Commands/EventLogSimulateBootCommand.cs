@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using OrleansAttest.Tpm.Device;
 using OrleansAttest.Tpm.EventLog;
 using OrleansAttest.Tpm.Structures;
@@ -56,9 +55,8 @@ public static class EventLogSimulateBootCommand
         return builder
             .AddBootServicesApplication("OrleansAttest simulated shimx64.efi"u8, "\\EFI\\orleansattest\\shimx64.efi")
             .AddBootServicesApplication("OrleansAttest simulated grubx64.efi"u8, "\\EFI\\orleansattest\\grubx64.efi")
-            // GRUB logs "grub_cmd: X" / "kernel_cmdline: X" (with a NUL) but measures X alone.
-            .AddMeasurement(8, EventType.Ipl, Encoding.UTF8.GetBytes($"linux {CommandLine}"), EventText.Encode($"grub_cmd: linux {CommandLine}", TextEncoding.Utf8, nulTerminated: true))
-            .AddMeasurement(8, EventType.Ipl, Encoding.UTF8.GetBytes(CommandLine), EventText.Encode($"kernel_cmdline: {CommandLine}", TextEncoding.Utf8, nulTerminated: true))
+            .AddGrubString(8, $"grub_cmd: linux {CommandLine}")
+            .AddGrubString(8, $"kernel_cmdline: {CommandLine}")
             // GRUB measures the kernel file's contents into PCR 9, logging its path.
             .AddMeasurement(9, EventType.Ipl, "OrleansAttest simulated kernel image"u8, EventText.Encode(Kernel, TextEncoding.Utf8, nulTerminated: true));
     }

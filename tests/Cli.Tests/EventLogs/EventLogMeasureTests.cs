@@ -75,7 +75,7 @@ public sealed class EventLogMeasureTests(SwtpmFixture fixture) : IClassFixture<S
 
         // The policy made from the golden part would refuse the appended application; `show` decodes it.
         var lines = (await Attestctl.RunAsync("eventlog", "show", log)).AssertExit(0).Lines;
-        Assert.StartsWith("# crypto-agile event log, 19 events, ", lines[0]);
+        Assert.StartsWith("# crypto-agile event log, 20 events, ", lines[0]);
         Assert.Contains(lines, l => l.Contains("PCR  4 EV_EFI_BOOT_SERVICES_APPLICATION") && l.EndsWith("\\EFI\\unknown\\bootx64.efi"));
         Assert.Contains(lines, l => l.Contains("PCR  9 EV_IPL"));
         Assert.Contains(lines, l => l.Contains("PCR  7 EV_EFI_VARIABLE_DRIVER_CONFIG") && l.EndsWith("SecureBoot=1"));
