@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using OrleansAttest.Tpm.Device;
 using OrleansAttest.Tpm.EventLog;
 
 namespace OrleansAttest.Cli.Commands;
@@ -13,7 +12,7 @@ public static class EventLogMeasureCommand
 {
     public static Command Create()
     {
-        var tpm = TpmOptions.Tpm();
+        var tpm = MeasuredBootWriter.TestTpmOption();
         var log = LogOption();
         var pcr = new Option<int>("--pcr") { Description = "the PCR to extend (0-23)", Required = true };
         var type = new Option<string>("--type")
@@ -45,7 +44,7 @@ public static class EventLogMeasureCommand
 
             var file = parse.GetRequiredValue(log);
             var existing = MeasuredBootWriter.ReadExisting(file);
-            await using var client = TpmClient.Open(parse.GetRequiredValue(tpm));
+            await using var client = MeasuredBootWriter.OpenTestTpm(parse.GetValue(tpm));
             await client.StartupAsync(cancellationToken: cancellationToken);
             var builder = new EventLogBuilder(await MeasuredBootWriter.BanksAsync(client, existing, cancellationToken));
             _ = eventType switch

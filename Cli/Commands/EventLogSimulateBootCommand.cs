@@ -16,7 +16,7 @@ public static class EventLogSimulateBootCommand
 
     public static Command Create()
     {
-        var tpm = TpmOptions.Tpm();
+        var tpm = MeasuredBootWriter.TestTpmOption();
         var log = EventLogMeasureCommand.LogOption();
         var command = new Command("simulate-boot", "For test TPMs (swtpm) after power-on: measure a UEFI Secure Boot + shim + GRUB + Linux boot into PCRs 0-9 and write its event log (the file must not exist)")
         {
@@ -27,7 +27,7 @@ public static class EventLogSimulateBootCommand
             var file = parse.GetRequiredValue(log);
             if (file.Exists)
                 throw new UnusableInputException($"{file.Name} already exists; simulate-boot writes a new log (use 'eventlog measure' to append)");
-            await using var client = TpmClient.Open(parse.GetRequiredValue(tpm));
+            await using var client = MeasuredBootWriter.OpenTestTpm(parse.GetValue(tpm));
             await client.StartupAsync(cancellationToken: cancellationToken);
             var banks = await MeasuredBootWriter.BanksAsync(client, null, cancellationToken);
             await RequireFreshPcrsAsync(client, banks, cancellationToken);

@@ -11,6 +11,19 @@ namespace OrleansAttest.Cli.Commands;
 /// </summary>
 public static class MeasuredBootWriter
 {
+    public static System.CommandLine.Option<string> TestTpmOption() => new("--tpm") { Description = "the test TPM: swtpm:HOST:PORT (swtpm's data socket)", Required = true };
+
+    /// <summary>
+    /// Opens the TPM only when it is a swtpm: extending a real device's boot PCRs by hand would make its next quotes
+    /// disagree with its firmware's log until it reboots.
+    /// </summary>
+    public static TpmClient OpenTestTpm(string? uri)
+    {
+        if (uri is null || !uri.StartsWith("swtpm:", StringComparison.Ordinal))
+            throw new UnusableInputException($"--tpm {uri ?? "(none)"}: measuring is for test TPMs only (swtpm:HOST:PORT); on a real device the firmware and boot loader measure");
+        return TpmClient.Open(uri);
+    }
+
     /// <summary>The banks of an existing crypto-agile log, or (for a new log) the TPM's allocated banks that can be computed here.</summary>
     public static async Task<TpmAlgorithm[]> BanksAsync(TpmClient client, TcgEventLog? existing, CancellationToken cancellationToken)
     {

@@ -112,6 +112,20 @@ public sealed class EventLogMeasureTests(SwtpmFixture fixture) : IClassFixture<S
     };
 
     [Theory]
+    [InlineData("measure")]
+    [InlineData("simulate-boot")]
+    public async Task A_tpm_that_is_not_a_swtpm_is_refused_before_anything_is_written(string command)
+    {
+        using var scratch = new ScratchDirectory();
+        var log = scratch.File("log.bin");
+        string[] extra = command == "measure" ? ["--pcr", "16", "--type", "EV_IPL", "--data", "x"] : [];
+        (await Attestctl.RunAsync(["eventlog", command, "--tpm", "device:/dev/tpmrm0", "--log", log, .. extra]))
+            .AssertUnusable("--tpm device:/dev/tpmrm0: measuring is for test TPMs only (swtpm:HOST:PORT)");
+        (await Attestctl.RunAsync(["eventlog", command, "--log", log, .. extra])).AssertUnusable("--tpm");
+        Assert.False(File.Exists(log));
+    }
+
+    [Theory]
     [MemberData(nameof(BadArguments))]
     public async Task Bad_arguments_exit_2_naming_the_problem_and_measure_nothing(string[] arguments, string message)
     {
