@@ -5,11 +5,14 @@
 #   ./scripts/demo.sh        run, show a live table, keep running until Ctrl-C
 #   ./scripts/demo.sh --ci   the same scenario unattended; exits 0 only if every step happened
 #
-# Steps: install what is missing and build → start the silo (embedded Garnet, co-hosted gateway, admin API,
-# dashboard) → manufacture three software TPMs (swtpm, each with its own EK CA) and measure a simulated boot into
-# them → apply a policy pinning PCRs 0-7 and declare the three nodes with attestctl → start three edge agents →
-# watch them reach Enrolled with their credentials on disk → extend PCR 4 of one device (a boot component its
-# policy pins) → that node goes Failed and its agent deletes its credentials; the other two stay Enrolled.
+# Steps: install what is missing and build → manufacture three software TPMs (swtpm, each with its own EK CA) and
+# measure a simulated UEFI Secure Boot + shim + GRUB + Linux boot into each, writing its TCG event log
+# (attestctl eventlog simulate-boot) → start the silo (embedded Garnet, co-hosted gateway, admin API, dashboard) →
+# make a measured-boot policy from device 1's log (attestctl policy from-eventlog), apply it and declare the three
+# nodes → start three edge agents sending their event logs → watch them reach Enrolled with their credentials on
+# disk → device 2 loads an unknown boot application (attestctl eventlog measure: PCR 4 extended and logged honestly)
+# → that node goes Failed with boot-application-not-allowed and its agent deletes its credentials; the other two
+# stay Enrolled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -27,6 +30,7 @@ done
 silo=(dotnet "$repo/Silo/bin/Release/net10.0/OrleansAttest.Silo.dll")
 agent=(dotnet "$repo/EdgeAgent/bin/Release/net10.0/edge-agent.dll")
 attestctl_bin=(dotnet "$repo/Cli/bin/Release/net10.0/attestctl.dll")
+attestctl() { "${attestctl_bin[@]}" "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/orleansattest-demo.XXXXXX")
 pids=()
@@ -67,7 +71,7 @@ wait_for() {
 }
 
 mkdir -p "$work/ek-ca"
-step "1. Manufacture $devices TPMs (swtpm, EK certificate from each device's own CA) and measure a simulated boot"
+step "1. Manufacture $devices TPMs (swtpm, EK certificate from each device's own CA) and measure a simulated boot with its event log"
 start_swtpm() { # $1 = device directory; prints the port
   local dir=$1 port pid
   mkdir -p "$dir/tpm" "$dir/ca"
@@ -91,12 +95,10 @@ start_swtpm() { # $1 = device directory; prints the port
   done
   return 1
 }
-measure_boot() { # $1 = swtpm port
-  local tcti="swtpm:host=127.0.0.1,port=$1" pcr value
-  for pcr in 0 1 2 3 4 5 6 7; do
-    value=$(printf 'demo firmware component for PCR %s' "$pcr" | sha256sum | cut -d' ' -f1)
-    TPM2TOOLS_TCTI=$tcti tpm2_pcrextend "$pcr:sha256=$value"
-  done
+# What firmware, shim and GRUB measure on a real device: PCRs 0-9 extended and every event logged
+# (the same boot on every device, so device 1's log is the golden one).
+measure_boot() { # $1 = swtpm port, $2 = event log to write
+  attestctl eventlog simulate-boot --tpm "swtpm:127.0.0.1:$1" --log "$2" >/dev/null
 }
 declare -a tpm_port
 for i in $(seq 1 $devices); do
@@ -106,8 +108,8 @@ for i in $(seq 1 $devices); do
   # The silo trusts each device manufacturer's EK CA (root and issuing certificate).
   cp "$work/device-$i/ca/issuercert.pem" "$work/ek-ca/device-$i-issuer.pem"
   cp "$work/device-$i/ca/swtpm-localca-rootca-cert.pem" "$work/ek-ca/device-$i-root.pem"
-  measure_boot "$port"
-  ok "device $i: swtpm on 127.0.0.1:$port, boot measured into PCRs 0-7"
+  measure_boot "$port" "$work/device-$i/eventlog.bin" || die "could not measure the simulated boot of device $i"
+  ok "device $i: swtpm on 127.0.0.1:$port, boot measured into PCRs 0-9, event log $work/device-$i/eventlog.bin"
 done
 
 step "2. Start the silo: embedded Garnet storage, agent gateway, admin API and dashboard in one process"
@@ -139,36 +141,31 @@ ca="$work/silo-data/tls/gateway-ca.crt"
 token_file="$work/silo-data/admin-token"
 [ -f "$ca" ] && [ -f "$token_file" ] || die "the silo did not write its development CA ($ca) and admin token ($token_file)"
 export ATTESTCTL_SERVER="https://127.0.0.1:$admin_port" ATTESTCTL_CA="$ca" ATTESTCTL_TOKEN_FILE="$token_file"
-attestctl() { "${attestctl_bin[@]}" "$@"; }
 ok "silo ready: agents → https://127.0.0.1:$gateway_port, admin API → $ATTESTCTL_SERVER, CA $ca"
 
-step "3. Apply a policy that pins PCRs 0-7 to the golden values, and declare the nodes by their EK"
-TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=${tpm_port[1]}" tpm2_pcrread sha256:0,1,2,3,4,5,6,7 -o "$work/golden.pcrs" >/dev/null \
-  || die "could not read the PCRs of device 1"
-golden=$(od -An -v -tx1 "$work/golden.pcrs" | tr -d ' \n')
-[ ${#golden} -eq 512 ] || die "could not read the golden PCR values of device 1"
-{
-  printf '{\n  "name": "demo",\n  "quoteInterval": "00:00:%02d",\n  "responseTimeout": "00:00:04",\n  "unreachableAfter": "00:01:00",\n' "$quote_interval"
-  printf '  "pcrSelection": "sha256:0,1,2,3,4,5,6,7",\n  "allowedPcrValues": {\n'
-  for pcr in 0 1 2 3 4 5 6 7; do
-    printf '    "sha256:%s": ["%s"]%s\n' "$pcr" "${golden:$((pcr * 64)):64}" "$([ $pcr -lt 7 ] && echo ,)"
-  done
-  printf '  }\n}\n'
-} > "$work/policy.json"
-attestctl policies apply -f "$work/policy.json" || die "policy not applied"
+step "3. Make a measured-boot policy from device 1's event log, apply it, and declare the nodes by their EK"
+# Accepts exactly device 1's boot: Secure Boot on, its shim and GRUB, kernel, command line, separators, event types.
+attestctl policy from-eventlog "$work/device-1/eventlog.bin" --name demo -o "$work/policy.yaml" 2>/dev/null \
+  || die "could not make a policy from device 1's event log"
+# Short intervals, so the tamper shows quickly.
+sed -i -e "s/^quoteInterval: .*/quoteInterval: 00:00:$(printf %02d "$quote_interval")/" -e 's/^responseTimeout: .*/responseTimeout: 00:00:04/' \
+  -e 's/^unreachableAfter: .*/unreachableAfter: 00:01:00/' "$work/policy.yaml"
+grep -q "^quoteInterval: 00:00:$(printf %02d "$quote_interval")$" "$work/policy.yaml" || die "could not set the policy's quote interval"
+sed -n '/^measuredBoot:/,/^eventLog:/p' "$work/policy.yaml"
+attestctl policies apply -f "$work/policy.yaml" || die "policy not applied"
 for i in $(seq 1 $devices); do
   ek_hash=$(attestctl tpm info --tpm "swtpm:127.0.0.1:${tpm_port[$i]}" --json | sed -n 's/.*"ekPublicSha256": *"\([0-9a-f]*\)".*/\1/p')
   [ -n "$ek_hash" ] || die "could not read the EK of device $i"
   attestctl nodes declare "edge-$i" --ek-public-sha256 "$ek_hash" --policy demo >/dev/null || die "node edge-$i not declared"
 done
 attestctl nodes list
-ok "policy 'demo' applied; edge-1..edge-$devices declared (Pending)"
+ok "measured-boot policy 'demo' applied; edge-1..edge-$devices declared (Pending)"
 
-step "4. Start the $devices edge agents: Hello → MakeCredential challenge → ActivateCredential → quote → credentials"
+step "4. Start the $devices edge agents: Hello → MakeCredential challenge → ActivateCredential → quote + event log → credentials"
 for i in $(seq 1 $devices); do
   dir="$work/device-$i"
   "${agent[@]}" --gateway "https://127.0.0.1:$gateway_port" --ca "$ca" --node "edge-$i" --tpm "swtpm:127.0.0.1:${tpm_port[$i]}" \
-    --state-dir "$dir/agent" --credentials-dir "$dir/credentials" \
+    --event-log "$dir/eventlog.bin" --state-dir "$dir/agent" --credentials-dir "$dir/credentials" \
     --hook "echo \"\$(date +%T) \$ORLEANSATTEST_EVENT \$ORLEANSATTEST_REASON\" >> '$dir/hook.log'" > "$dir/agent.log" 2>&1 &
   pids+=($!)
 done
@@ -187,17 +184,28 @@ for i in $(seq 1 $devices); do
   [ "$files" -gt 0 ] && ok "device $i: $files credential file(s) on disk, mode 0600" || fail "device $i has no credential files"
 done
 
-step "5. Tamper with device 2: extend PCR 4 (the boot loader measurement its policy pins)"
-TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=${tpm_port[2]}" tpm2_pcrextend "4:sha256=$(printf 'evil boot loader' | sha256sum | cut -d' ' -f1)" \
-  || fail "could not extend PCR 4 of device 2"
+step "5. Tamper with device 2: it loads an unknown boot application, measured into PCR 4 and logged honestly"
+# swtpm serves one client at a time; the agent holds its connection only while it talks to the TPM, so a refused
+# connection is retried (a refused connection changes nothing: measure writes the log only after extending the TPM).
+tampered=false
+for _ in $(seq 1 20); do
+  if attestctl eventlog measure --tpm "swtpm:127.0.0.1:${tpm_port[2]}" --log "$work/device-2/eventlog.bin" \
+       --pcr 4 --type EV_EFI_BOOT_SERVICES_APPLICATION --data '\EFI\unknown\bootx64.efi'; then tampered=true; break; fi
+  sleep 0.25
+done
+$tampered || fail "could not measure the unknown boot application into device 2"
 for _ in $(seq 1 $((quote_interval * 4 + 20))); do
   $ci || show_table
   [ "$(phase_of edge-2)" = Failed ] && break
   sleep 1
 done
 show_table
-[ "$(phase_of edge-2)" = Failed ] && ok "edge-2 is Failed: $(attestctl nodes get edge-2 --json | sed -n 's/.*"reasonCode": *"\([^"]*\)".*/\1/p' | head -1)" \
-  || fail "edge-2 did not go Failed"
+if [ "$(phase_of edge-2)" = Failed ]; then
+  reason=$(attestctl nodes get edge-2 --json | sed -n 's/.*"reasonCode": *"\([^"]*\)".*/\1/p' | head -1)
+  [ "$reason" = boot-application-not-allowed ] && ok "edge-2 is Failed: $reason" || fail "edge-2 is Failed, but for '$reason', not boot-application-not-allowed"
+else
+  fail "edge-2 did not go Failed"
+fi
 wait_for 20 bash -c "[ -z \"\$(find '$work/device-2/credentials' -type f 2>/dev/null)\" ]" \
   && ok "device 2's agent deleted its credentials ($(tail -1 "$work/device-2/hook.log" 2>/dev/null))" \
   || fail "device 2 still has credential files"

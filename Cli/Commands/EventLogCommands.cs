@@ -4,14 +4,16 @@ using OrleansAttest.Tpm.Marshalling;
 
 namespace OrleansAttest.Cli.Commands;
 
-/// <summary><c>attestctl eventlog replay|show</c>: offline views of a TCG event log.</summary>
+/// <summary><c>attestctl eventlog replay|show|measure|simulate-boot</c>: offline views of a TCG event log, and writing one into a test TPM.</summary>
 public static class EventLogCommands
 {
     public static Command Create()
     {
-        var command = new Command("eventlog", "Read a TCG PC Client event log (crypto-agile or legacy SHA-1), e.g. /sys/kernel/security/tpm0/binary_bios_measurements");
+        var command = new Command("eventlog", "Read a TCG PC Client event log (crypto-agile or legacy SHA-1), e.g. /sys/kernel/security/tpm0/binary_bios_measurements; measure one into a test TPM (swtpm)");
         command.Subcommands.Add(CreateReplay());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(EventLogMeasureCommand.Create());
+        command.Subcommands.Add(EventLogSimulateBootCommand.Create());
         return command;
     }
 

@@ -121,6 +121,19 @@ public sealed class EventLogBuilder
     public EventLogBuilder AddIpl(int pcr, string text, TextEncoding encoding = TextEncoding.Utf8, bool nulTerminated = true) =>
         AddEvent(pcr, EventType.Ipl, EventText.Encode(text, encoding, nulTerminated));
 
+    /// <summary>
+    /// A string as GRUB measures it into PCR 8: logged as UTF-8 with a NUL ("grub_cmd: X", "kernel_cmdline: X"),
+    /// measured as X alone, without the prefix and the NUL.
+    /// </summary>
+    public EventLogBuilder AddGrubString(int pcr, string text)
+    {
+        var measured = text;
+        foreach (var prefix in (string[])["grub_cmd: ", "kernel_cmdline: "])
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+                measured = text[prefix.Length..];
+        return AddMeasurement(pcr, EventType.Ipl, System.Text.Encoding.UTF8.GetBytes(measured), EventText.Encode(text, TextEncoding.Utf8, nulTerminated: true));
+    }
+
     /// <summary>An EV_EFI_ACTION string such as "Calling EFI Application from Boot Option" (ASCII, no NUL).</summary>
     public EventLogBuilder AddEfiAction(int pcr, string text) =>
         AddEvent(pcr, EventType.EfiAction, EventText.Encode(text, TextEncoding.Utf8, nulTerminated: false));
@@ -135,6 +148,9 @@ public sealed class EventLogBuilder
             .WriteBytes(_events.WrittenSpan)
             .ToArray();
     }
+
+    /// <summary>The events written so far without the Spec ID header: what to append to an existing log with the same banks.</summary>
+    public byte[] BuildEvents() => _events.WrittenSpan.ToArray();
 
     private EventLogBuilder Write(int pcr, EventType type, IReadOnlyDictionary<TpmAlgorithm, byte[]> digests, ReadOnlySpan<byte> data, bool extends)
     {

@@ -248,4 +248,29 @@ public sealed class EventLogBuilderTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("grub_cmd: linux /boot/vmlinuz ro", "linux /boot/vmlinuz ro")]
+    [InlineData("kernel_cmdline: /boot/vmlinuz ro", "/boot/vmlinuz ro")]
+    [InlineData("plain text", "plain text")]
+    public void Grub_string_logs_the_prefixed_text_with_a_nul_and_measures_the_text_alone(string logged, string measured)
+    {
+        var builder = new EventLogBuilder(TpmAlgorithm.Sha256).AddGrubString(8, logged);
+        var e = Assert.Single(EventLogParser.Parse(builder.Build()).Events, e => e.ExtendsPcr);
+        Assert.Equal(EventType.Ipl, e.Type);
+        Assert.Equal(Encoding.UTF8.GetBytes(logged + "\0"), e.Data);
+        Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(measured)), e.GetDigest(TpmAlgorithm.Sha256));
+        Assert.Equal(e.GetDigest(TpmAlgorithm.Sha256), Assert.Single(builder.Measurements).Digests[TpmAlgorithm.Sha256]);
+    }
+
+    [Fact]
+    public void Build_events_is_the_log_without_its_spec_id_header_so_it_appends_to_a_log_with_the_same_banks()
+    {
+        var first = new EventLogBuilder(TpmAlgorithm.Sha1, TpmAlgorithm.Sha256).AddSeparator(0);
+        var second = new EventLogBuilder(TpmAlgorithm.Sha1, TpmAlgorithm.Sha256).AddEfiAction(4, "appended");
+        Assert.Equal(second.Build()[^second.BuildEvents().Length..], second.BuildEvents());
+        var log = EventLogParser.Parse([.. first.Build(), .. second.BuildEvents()]);
+        Assert.Equal([EventType.NoAction, EventType.Separator, EventType.EfiAction], log.Events.Select(e => e.Type));
+        Assert.Equal(2, log.Events[^1].Number);
+    }
 }
