@@ -87,7 +87,11 @@ public static class AttestationGrainsOptionsValidator
         return errors;
     }
 
-    private static T Bind<T>(IConfiguration configuration, string section, List<string> errors) where T : new()
+    /// <summary>
+    /// Binds <paramref name="section"/> to a new <typeparamref name="T"/>; a value that cannot be converted (e.g. an
+    /// unknown enum name) becomes a <c>configuration-value-invalid</c> line in <paramref name="errors"/> instead of an exception.
+    /// </summary>
+    public static T Bind<T>(IConfiguration configuration, string section, List<string> errors) where T : new()
     {
         var value = new T();
         try

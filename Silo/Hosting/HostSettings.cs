@@ -32,12 +32,12 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
     public static HostSettings Read(IConfiguration configuration)
     {
         var errors = new List<string>();
-        var silo = Bind<SiloHostOptions>(configuration, SiloHostOptions.SectionName, errors);
-        var dashboard = Bind<DashboardHostOptions>(configuration, DashboardHostOptions.SectionName, errors);
-        var storage = Bind<StorageOptions>(configuration, StorageOptions.SectionName, errors);
-        var gateway = Bind<GatewayOptions>(configuration, GatewayOptions.SectionName, errors);
-        var host = Bind<HostRoleOptions>(configuration, HostRoleOptions.SectionName, errors);
-        var admin = Bind<AdminOptions>(configuration, AdminOptions.SectionName, errors);
+        var silo = AttestationGrainsOptionsValidator.Bind<SiloHostOptions>(configuration, SiloHostOptions.SectionName, errors);
+        var dashboard = AttestationGrainsOptionsValidator.Bind<DashboardHostOptions>(configuration, DashboardHostOptions.SectionName, errors);
+        var storage = AttestationGrainsOptionsValidator.Bind<StorageOptions>(configuration, StorageOptions.SectionName, errors);
+        var gateway = AttestationGrainsOptionsValidator.Bind<GatewayOptions>(configuration, GatewayOptions.SectionName, errors);
+        var host = AttestationGrainsOptionsValidator.Bind<HostRoleOptions>(configuration, HostRoleOptions.SectionName, errors);
+        var admin = AttestationGrainsOptionsValidator.Bind<AdminOptions>(configuration, AdminOptions.SectionName, errors);
         if (storage.Mode == StorageMode.Embedded && string.IsNullOrEmpty(admin.Token) && string.IsNullOrEmpty(admin.TokenFile))
             admin.GenerateTokenDirectory ??= storage.DataDirectoryFullPath;
         if (string.IsNullOrEmpty(gateway.Tls.CertificatePath) && string.IsNullOrEmpty(gateway.Tls.KeyPath) && string.IsNullOrEmpty(gateway.Tls.DevelopmentCaDirectory))
@@ -50,19 +50,5 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
         if (errors.Count > 0)
             throw new OptionsValidationException("OrleansAttest", typeof(HostSettings), errors);
         return settings;
-    }
-
-    private static T Bind<T>(IConfiguration configuration, string section, List<string> errors) where T : new()
-    {
-        var value = new T();
-        try
-        {
-            configuration.GetSection(section).Bind(value);
-        }
-        catch (InvalidOperationException e)
-        {
-            errors.Add($"configuration-value-invalid: {e.Message}");
-        }
-        return value;
     }
 }

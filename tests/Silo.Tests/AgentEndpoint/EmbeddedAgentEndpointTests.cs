@@ -1,3 +1,4 @@
+using OrleansAttest.Fixtures;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Silo.Storage;
@@ -35,7 +36,7 @@ public sealed class EmbeddedAgentEndpointTests : IAsyncLifetime
         await using var operatorClient = await OperatorClient.StartAsync(storage, silo.GatewayPort);
         await device.DeclareAsync(operatorClient.Client);
 
-        await using var agent = EdgeAgentProcess.Start(device.AgentArguments(silo.AgentAddress, ca));
+        await using var agent = AgentProcess.Start(device.AgentArguments(silo.AgentAddress, ca));
         var grain = operatorClient.Client.GetGrain<IEdgeNodeGrain>(device.NodeName);
         EdgeNodeStatus? status = null;
         try

@@ -1,3 +1,4 @@
+using OrleansAttest.Fixtures;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using OrleansAttest.Fixtures.Cluster;
@@ -45,7 +46,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
 
         var silo = SiloProcess.Start(_workingDirectory, siloOnly);
         SiloProcess? gatewayA = null, gatewayB = null, silo2 = null;
-        EdgeAgentProcess? agent = null;
+        AgentProcess? agent = null;
         await using var device = await SwtpmDevice.StartAsync("edge-gateway-role", ct);
         var phases = new ConcurrentQueue<NodePhase>();
         using var stopWatching = new CancellationTokenSource();
@@ -66,7 +67,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
             await device.DeclareAsync(operatorClient.Client);
             var grain = operatorClient.Client.GetGrain<IEdgeNodeGrain>(device.NodeName);
             var bothGateways = $"{gatewayA.AgentAddress},https://127.0.0.1:{portB}";
-            agent = EdgeAgentProcess.Start(device.AgentArguments(bothGateways, ca));
+            agent = AgentProcess.Start(device.AgentArguments(bothGateways, ca));
             var first = await WaitForAsync(grain, s => s is { Phase: NodePhase.Enrolled, AgentConnected: true, Attestations: >= 2 }, "attested through gateway A",
                 () => $"agent:\n{agent.OutputText()}\ngateway A:\n{gatewayA.Output}");
             watcher = WatchPhasesAsync(grain, phases, stopWatching.Token);

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
-using OrleansAttest.Fixtures;
+namespace OrleansAttest.Fixtures;
 
-namespace OrleansAttest.Gateway.Tests.Support;
-
-/// <summary>The edge-agent executable (from the agent project's own build output) as a child process, with its console output captured.</summary>
+/// <summary>
+/// The edge-agent executable (from the agent project's own build output) as a child process, with its console output
+/// captured. A test project that uses it records the path as assembly metadata "EdgeAgentPath" (see the project files
+/// of Gateway.Tests and Silo.Tests).
+/// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -20,13 +22,15 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public string OutputText() => string.Join(Environment.NewLine, Output);
 
-    /// <summary>edge-agent.dll as the build recorded it (see the test project file).</summary>
-    public static string ExecutablePath { get; } = typeof(AgentProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "EdgeAgentPath").Value ?? throw new InvalidOperationException("the build recorded no edge-agent path");
+    /// <summary>edge-agent.dll as the test project's build recorded it.</summary>
+    public static string ExecutablePath { get; } = AppDomain.CurrentDomain.GetAssemblies()
+        .SelectMany(a => a.GetCustomAttributes<AssemblyMetadataAttribute>())
+        .FirstOrDefault(a => a.Key == "EdgeAgentPath")?.Value
+        ?? throw new InvalidOperationException("no loaded test assembly records an EdgeAgentPath (see Gateway.Tests' project file)");
 
     public static AgentProcess Start(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
