@@ -33,6 +33,8 @@ public sealed record AttestationPolicy
     [Id(12)] public MeasuredBootPolicy? MeasuredBoot { get; init; }
     /// <summary>Whether the event log must come and replay; see <see cref="EventLogRequirement"/>.</summary>
     [Id(13)] public EventLogRequirement EventLog { get; init; }
+    /// <summary>ClusterRoles bound to the node's kubelet identity (User system:node:&lt;name&gt;) while it is trusted (Kubernetes only).</summary>
+    [Id(14)] public string[] ClusterRoles { get; init; } = [];
 
     /// <summary>The requirement in force: <see cref="EventLogRequirement.Default"/> resolved against the rules.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
