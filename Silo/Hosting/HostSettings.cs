@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansAttest.Gateway.Admin;
 using GatewayOptions = OrleansAttest.Gateway.Options.GatewayOptions;
+using OrleansAttest.Grains.ClusterSync;
 using OrleansAttest.Grains.Hosting;
+using OrleansAttest.Silo.Kubernetes;
 using OrleansAttest.Silo.Storage;
 
 namespace OrleansAttest.Silo.Hosting;
@@ -24,6 +26,9 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
     /// <summary>Section <c>OrleansAttest:Host</c>: silo or standalone gateway.</summary>
     public HostRoleOptions Host { get; init; } = new();
 
+    /// <summary>Section <c>OrleansAttest:Kubernetes</c> (defaults from the downward API applied); off by default.</summary>
+    public KubernetesOptions Kubernetes { get; init; } = new();
+
     /// <summary>Where the development CA is made when no gateway certificate is configured.</summary>
     public static string DevelopmentCaDirectory(StorageOptions storage) => Path.Combine(storage.DataDirectoryFullPath, "tls");
 
@@ -42,9 +47,16 @@ public sealed record HostSettings(SiloHostOptions Silo, DashboardHostOptions Das
             admin.GenerateTokenDirectory ??= storage.DataDirectoryFullPath;
         if (string.IsNullOrEmpty(gateway.Tls.CertificatePath) && string.IsNullOrEmpty(gateway.Tls.KeyPath) && string.IsNullOrEmpty(gateway.Tls.DevelopmentCaDirectory))
             gateway.Tls.DevelopmentCaDirectory = DevelopmentCaDirectory(storage);
-        var settings = new HostSettings(silo, dashboard, storage) { Gateway = gateway, Host = host, Admin = admin };
+        var kubernetes = KubernetesOptionsDefaults.Apply(AttestationGrainsOptionsValidator.Bind<KubernetesOptions>(configuration, KubernetesOptions.Section, errors));
+        var clusterSync = AttestationGrainsOptionsValidator.Bind<ClusterSyncOptions>(configuration, ClusterSyncOptions.Section, errors);
+        var settings = new HostSettings(silo, dashboard, storage) { Gateway = gateway, Host = host, Admin = admin, Kubernetes = kubernetes };
         if (errors.Count == 0)
             errors.AddRange(HostSettingsValidator.Errors(settings));
+        if (errors.Count == 0 && kubernetes.Enabled)
+        {
+            errors.AddRange(KubernetesOptionsValidator.Errors(kubernetes));
+            errors.AddRange(ClusterSyncOptionsValidator.Errors(clusterSync));
+        }
         // The grains' own sections; this host leaves Orleans' minimum reminder period at its default.
         errors.AddRange(AttestationGrainsOptionsValidator.Errors(configuration, new ReminderOptions().MinimumReminderPeriod));
         if (errors.Count > 0)

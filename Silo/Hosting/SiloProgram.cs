@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansAttest.Grains.Hosting;
 using OrleansAttest.Silo.Health;
+using OrleansAttest.Silo.Kubernetes;
 using OrleansAttest.Silo.Observability;
 using OrleansAttest.Silo.Storage;
 
@@ -112,6 +113,13 @@ public static partial class SiloProgram
             if (dashboard.Enabled)
                 siloBuilder.AddDashboard();
         });
+        // Kubernetes (off by default): the watcher, cluster sync and EdgeNode status; registered after the silo so its
+        // hosted service starts once the silo runs.
+        if (settings.Kubernetes.Enabled)
+        {
+            builder.Services.AddOrleansAttestKubernetes(builder.Configuration);
+            // KUBERNETES ACCESS (issue 6, branch kaccess) — wire at merge: builder.Services.AddKubernetesAccess(builder.Configuration);
+        }
         builder.Services.AddOrleansAttestHealth();
         builder.Services.AddOrleansAttestTelemetry();
         // The agent endpoint and admin API, served with the silo's own IGrainFactory.

@@ -1,0 +1,261 @@
+using k8s;
+using k8s.Models;
+using OrleansAttest.Fixtures.Cluster;
+using OrleansAttest.Grains.ClusterSync;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Kubernetes.Tests.Support;
+using OrleansAttest.Silo.Kubernetes;
+using OrleansAttest.Silo.Kubernetes.Watching;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansAttest.Kubernetes.Tests.Watcher;
+
+/// <summary>
+/// The watcher and cluster sync end to end: the test API server driven by the real kubectl, a real silo with embedded
+/// Garnet wired by <c>AddOrleansAttestKubernetes</c>, and simulated devices producing real quotes.
+/// </summary>
+public sealed class WatcherTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task An_applied_policy_reaches_its_grain_and_a_refused_one_gets_Accepted_False_and_a_Warning_event()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        await env.Kubectl.ApplyAsync(Manifests.Policy("fleet", quoteInterval: "1m30s", responseTimeout: "10s", unreachableAfter: "5m"));
+
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync() is { QuoteInterval.TotalSeconds: 90 }, Wait, "policy grain holds the spec");
+        var stored = (await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync())!;
+        Assert.Equal(TimeSpan.FromSeconds(10), stored.ResponseTimeout);
+        Assert.Equal(["edge-workload"], stored.ClusterRoles);
+        Assert.Equal("sha256:0,1,2,3,4,5,6,7", stored.PcrSelection);
+        var accepted = await Eventually.SucceedsAsync(async () =>
+        {
+            var p = await GetPolicyAsync(env, "fleet");
+            Assert.Equal(1, p.Status?.ObservedGeneration);
+            return p;
+        }, Wait, "policy status observed");
+        Assert.Equal(stored.Version, accepted.Status!.Version);
+        Assert.Equal("True", Assert.Single(accepted.Status.Conditions!).Status);
+
+        // responseTimeout >= quoteInterval: the PolicyGrain refuses it and keeps the stored version.
+        await env.Kubectl.ApplyAsync(Manifests.Policy("fleet", quoteInterval: "5s", responseTimeout: "5s"));
+        var refused = await Eventually.SucceedsAsync(async () =>
+        {
+            var p = await GetPolicyAsync(env, "fleet");
+            Assert.Equal(2, p.Status?.ObservedGeneration);
+            return p;
+        }, Wait, "refused generation observed");
+        var condition = Assert.Single(refused.Status!.Conditions!);
+        Assert.Equal(("False", "PolicyInvalid"), (condition.Status, condition.Reason));
+        Assert.Contains("responseTimeout", condition.Message);
+        Assert.Equal(stored.Version, (await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync())!.Version);
+        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+        var warning = Assert.Single(events.Items, e => e.InvolvedObject.Name == "fleet" && e.Reason == "PolicyRefused");
+        Assert.Equal("Warning", warning.Type);
+        Assert.Contains("policy-invalid", warning.Message);
+
+        // Fixed again: stored, Accepted again.
+        await env.Kubectl.ApplyAsync(Manifests.Policy("fleet", quoteInterval: "2s", responseTimeout: "1s"));
+        await Eventually.UntilAsync(async () => (await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync())!.QuoteInterval == TimeSpan.FromSeconds(2), Wait, "fixed policy stored");
+        await Eventually.UntilAsync(async () => (await GetPolicyAsync(env, "fleet")).Status?.Conditions?.Single().Status == "True", Wait, "Accepted again");
+
+        await env.Kubectl.OkAsync("delete", "attestationpolicy", "fleet");
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync() is null, Wait, "policy grain deleted");
+    }
+
+    [Fact]
+    public async Task An_applied_EdgeNode_gets_the_finalizer_and_is_declared_and_once_it_attests_kubectl_shows_it_Enrolled_and_True()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-1");
+        await env.Kubectl.ApplyAsync(Manifests.Policy("edge"));
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-1", agent.Device, "edge"));
+
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-1")).Declared, Wait, "grain declared");
+        var declared = await env.NodeAsync("edge-1");
+        Assert.Equal(("edge", NodePhase.Pending), (declared.PolicyName, declared.Phase));
+        Assert.Equal(agent.Device.EkPublicSha256, declared.EkPublicSha256 ?? agent.Device.EkPublicSha256);
+        var object1 = await Eventually.SucceedsAsync(async () =>
+        {
+            var n = await env.Kube.GetAsync("edge-1");
+            Assert.Contains(KubeNames.CleanupFinalizer, n.Metadata.Finalizers ?? []);
+            Assert.Equal("Pending", n.Status?.Phase);
+            return n;
+        }, Wait, "finalizer and Pending status");
+        Assert.Equal(1, object1.Status!.ObservedGeneration);
+
+        await agent.ConnectAsync();
+        var enrolled = await Eventually.SucceedsAsync(async () =>
+        {
+            var n = await env.Kube.GetAsync("edge-1");
+            Assert.Equal("Enrolled", n.Status?.Phase);
+            return n;
+        }, Wait, "status Enrolled");
+        var conditions = enrolled.Status!.Conditions!.ToDictionary(c => c.Type);
+        Assert.Equal("True", conditions[EdgeNodeConditionTypes.Attested].Status);
+        Assert.Equal("True", conditions[EdgeNodeConditionTypes.CredentialsIssued].Status);
+        Assert.Equal("True", conditions[EdgeNodeConditionTypes.Reachable].Status);
+        Assert.Equal("Pass", enrolled.Status.LastAttestation?.Result);
+        Assert.Equal(Convert.ToHexStringLower(agent.Device.AkName), enrolled.Status.AkName);
+        Assert.Equal(1, enrolled.Status.ObservedGeneration);
+
+        var table = await env.Kubectl.OkAsync("get", "en", "-o", "wide");
+        var row = table.Split('\n').Single(l => l.StartsWith("edge-1 "));
+        Assert.Matches(@"^edge-1\s+edge-1\s+Enrolled\s+True\s+", row);
+
+        // Events of the transitions, one each, about this EdgeNode.
+        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+        var mine = events.Items.Where(e => e.InvolvedObject.Name == "edge-1" && e.InvolvedObject.Kind == "EdgeNode").ToList();
+        Assert.Contains(mine, e => e.Reason == "Enrolled" && e.Type == "Normal" && e.InvolvedObject.Uid == enrolled.Metadata.Uid);
+        Assert.Equal(mine.Count, mine.Select(e => e.Metadata.Name).Distinct().Count());
+
+        // A spec change (suspend) is a new generation: declared again, observedGeneration follows.
+        await env.Kubectl.OkAsync("patch", "en", "edge-1", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-1")).Status is { Phase: "Pending", ObservedGeneration: 2 }, Wait, "suspended: Pending, generation 2");
+        Assert.Equal("NodeSuspended", (await env.Kube.GetAsync("edge-1")).Status!.Conditions!.Single(c => c.Type == "Attested").Reason);
+    }
+
+    [Fact]
+    public async Task A_tampered_node_fails_with_its_reason_in_status_and_a_Warning_event()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-t");
+        await EnrollAsync(env, agent, pinned: true);
+
+        agent.Device.Measure(7, "unsigned bootloader");
+        var failed = await Eventually.SucceedsAsync(async () =>
+        {
+            var n = await env.Kube.GetAsync("edge-t");
+            Assert.Equal("Failed", n.Status?.Phase);
+            return n;
+        }, Wait, "status Failed");
+        Assert.Equal("pcr-value-not-allowed", failed.Status!.LastAttestation?.Reason);
+        var attested = failed.Status.Conditions!.Single(c => c.Type == "Attested");
+        Assert.Equal(("False", "PcrValueNotAllowed"), (attested.Status, attested.Reason));
+        Assert.Contains("sha256:7", attested.Message);
+        var wide = await env.Kubectl.OkAsync("get", "en", "edge-t", "-o", "wide");
+        Assert.Matches(@"edge-t\s+edge-t\s+Failed\s+False\s+.*pcr-value-not-allowed", wide);
+        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+        var warning = Assert.Single(events.Items, e => e.InvolvedObject.Name == "edge-t" && e.Reason == "Failed");
+        Assert.Equal("Warning", warning.Type);
+        Assert.Contains("pcr-value-not-allowed", warning.Message);
+    }
+
+    [Fact]
+    public async Task With_the_API_server_down_during_a_failure_status_and_one_event_arrive_once_it_is_back()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-d");
+        await EnrollAsync(env, agent, pinned: true);
+
+        env.Server.Down = true;
+        agent.Device.Measure(7, "unsigned bootloader");
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-d")).Phase == NodePhase.Failed, Wait, "grain Failed");
+        // Cluster sync keeps the work and retries while the API server answers 503.
+        var pending = await Eventually.SucceedsAsync(async () =>
+        {
+            var p = Assert.Single(await ClusterSyncShards.GetPendingAsync(env.Grains), x => x.NodeName == "edge-d");
+            Assert.True(p.Attempts >= 2, $"attempts {p.Attempts}");
+            return p;
+        }, Wait, "retries while down");
+        Assert.Equal(NodePhase.Failed, pending.Phase);
+        Assert.Contains("ServiceUnavailable", pending.LastError ?? "", StringComparison.OrdinalIgnoreCase);
+
+        env.Server.Down = false;
+        await Eventually.UntilAsync(async () => await ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-d"), Wait, "cluster sync caught up");
+        var node = await env.Kube.GetAsync("edge-d");
+        var grain = await env.NodeAsync("edge-d");
+        Assert.Equal(grain.Phase.ToString(), node.Status!.Phase);
+        Assert.Equal(grain.LastAttestation!.ReasonCode, node.Status.LastAttestation!.Reason);
+        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Single(events.Items, e => e.InvolvedObject.Name == "edge-d" && e.Reason == "Failed");
+    }
+
+    [Fact]
+    public async Task After_compacted_history_and_dropped_watches_the_watcher_relists_and_later_changes_still_flow()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        var leader = await env.WaitForLeaderAsync();
+        var metrics = leader.Services.GetRequiredService<KubernetesWatchMetrics>();
+        using var first = new TestAgent(env.Grains, "edge-a");
+        await env.Kubectl.ApplyAsync(Manifests.Policy("edge"));
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-a", first.Device, "edge"));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-a")).Declared, Wait, "edge-a declared");
+
+        long relists = metrics.Relists, rewatches = metrics.Rewatches;
+        env.Server.Store.CompactHistory();
+        env.Server.DropAllWatches();
+        await Eventually.UntilAsync(() => Task.FromResult(metrics.Relists > relists), Wait, "relist after 410");
+        Assert.True(metrics.Rewatches > rewatches, "the dropped stream was watched again first");
+
+        using var second = new TestAgent(env.Grains, "edge-b");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-b", second.Device, "edge"));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-b")).Declared, Wait, "edge-b declared after the relist");
+
+        env.Server.DropAllWatches();
+        await env.Kubectl.OkAsync("patch", "en", "edge-b", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-b")).Status?.ObservedGeneration == 2, Wait, "change after a dropped watch declared");
+    }
+
+    [Fact]
+    public async Task A_deleted_EdgeNode_deletes_its_grain_then_loses_the_finalizer_and_is_gone()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-x");
+        await EnrollAsync(env, agent, pinned: false);
+
+        await env.Kubectl.OkAsync("delete", "en", "edge-x", "--wait=false");
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                await env.Kube.GetAsync("edge-x");
+                return false;
+            }
+            catch (Exception e) when (KubeErrors.IsNotFound(e))
+            {
+                return true;
+            }
+        }, Wait, "EdgeNode gone");
+        Assert.Equal(NodePhase.Deleted, (await env.NodeAsync("edge-x")).Phase);
+        Assert.True(await ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-x", NodePhase.Deleted));
+        Assert.Equal("operator-delete", agent.LastRevocation);
+        Assert.Contains("edge-x", (await env.Kubectl.RunAsync("get", "en", "edge-x")).StdErr);
+    }
+
+    [Fact]
+    public async Task An_EdgeNode_named_apart_from_its_nodeName_is_not_declared_and_gets_a_Warning_event()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-m");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-m", agent.Device, "edge", nodeName: "other-node"));
+        await Eventually.UntilAsync(async () =>
+            (await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default")).Items.Any(e => e.InvolvedObject.Name == "edge-m" && e.Reason == "NodeNameMismatch"),
+            Wait, "node-name-mismatch Event");
+        Assert.False((await env.NodeAsync("edge-m")).Declared);
+        Assert.False((await env.NodeAsync("other-node")).Declared);
+        Assert.Null((await env.Kube.GetAsync("edge-m")).Metadata.Finalizers);
+    }
+
+    private static async Task EnrollAsync(KubeSilo env, TestAgent agent, bool pinned)
+    {
+        var name = agent.Device.NodeName;
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-" + name, pinned ? agent.Device : null));
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-" + name).GetAsync() is not null, Wait, "policy stored");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode(name, agent.Device, "p-" + name));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync(name)).Declared, Wait, "grain declared");
+        await agent.ConnectAsync();
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync(name)).Status?.Phase == "Enrolled", Wait, "status Enrolled");
+    }
+
+    private static Task<AttestationPolicyResource> GetPolicyAsync(KubeSilo env, string name) =>
+        env.Kube.Client.CustomObjects.GetClusterCustomObjectAsync<AttestationPolicyResource>(EdgeResourceGroup.Group, EdgeResourceGroup.Version,
+            AttestationPolicyResource.KubePlural, name);
+}
