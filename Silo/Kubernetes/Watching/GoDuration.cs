@@ -8,6 +8,9 @@ namespace OrleansAttest.Silo.Kubernetes.Watching;
 /// </summary>
 public static class GoDuration
 {
+    /// <summary>Longer text is no duration anyone means ("2562047h47m16.854775807s" is Go's longest).</summary>
+    public const int MaxLength = 64;
+
     public static bool TryParse(string? text, out TimeSpan value, out string? error)
     {
         value = TimeSpan.Zero;
@@ -15,6 +18,11 @@ public static class GoDuration
         if (string.IsNullOrEmpty(text))
         {
             error = "the duration is empty";
+            return false;
+        }
+        if (text.Length > MaxLength)
+        {
+            error = $"the duration is {text.Length} characters long; at most {MaxLength} are accepted";
             return false;
         }
         if (text == "0")
@@ -47,6 +55,12 @@ public static class GoDuration
             if (ticksPerUnit < 0)
             {
                 error = $"'{text}' has {(unitStart == i ? "a number without a unit" : $"the unknown unit '{text[unitStart..i]}'")}; use ms, s, m or h";
+                return false;
+            }
+            // Checked before multiplying: decimal arithmetic throws on overflow.
+            if (number > (TimeSpan.MaxValue.Ticks - totalTicks) / ticksPerUnit)
+            {
+                error = $"'{text}' is too long a duration";
                 return false;
             }
             totalTicks += number * ticksPerUnit;
