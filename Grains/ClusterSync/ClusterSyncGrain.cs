@@ -39,8 +39,17 @@ public sealed class ClusterSyncGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var syncNames = _syncs.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var sinkNames = _sinks.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var entry in state.State.Entries)
         {
+            // Work for a sync or sink this deployment no longer has can never finish: drop it rather than retry forever.
+            entry.PendingSyncs.RemoveAll(n => !syncNames.Contains(n));
+            foreach (var t in entry.Transitions)
+                t.PendingSinks.RemoveAll(n => !sinkNames.Contains(n));
+            entry.Transitions.RemoveAll(t => t.PendingSinks.Count == 0);
+            if (entry.Done)
+                continue;
             entry.NextAttemptAt = time.GetUtcNow();
             _entries[entry.State.NodeName] = entry;
         }

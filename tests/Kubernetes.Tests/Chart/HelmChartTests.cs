@@ -51,6 +51,9 @@ public sealed class HelmChartTests
         Assert.Equal("status.podIP", KubeObjects.Str(Env(siloContainer, "POD_IP")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
         Assert.Equal("metadata.name", KubeObjects.Str(Env(siloContainer, "POD_NAME")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
         Assert.NotNull(Env(siloContainer, "OrleansAttest__Storage__ConnectionString")!["valueFrom"]!["secretKeyRef"]);
+        Assert.Equal("metadata.namespace", KubeObjects.Str(Env(siloContainer, "POD_NAMESPACE")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
+        Assert.Equal("true", KubeObjects.Str(Env(siloContainer, "OrleansAttest__Kubernetes__Enabled")!["value"]));
+        Assert.Equal("release-orleansattest-watcher", KubeObjects.Str(Env(siloContainer, "OrleansAttest__Kubernetes__LeaseName")!["value"]));
 
         var gateway = Single(objects, "Deployment", "release-orleansattest-gateway");
         var gatewayContainer = gateway["spec"]!["template"]!["spec"]!["containers"]![0]!;
@@ -83,6 +86,13 @@ public sealed class HelmChartTests
         Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["certificatesigningrequests/approval"]) && Strings(r["verbs"]).SequenceEqual(["update"]));
         Assert.Contains(rules, r => Strings(r["resources"]).Contains("edgenodes/status"));
         Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["nodes"]) && Strings(r["verbs"]).Contains("patch") && !Strings(r["verbs"]).Contains("delete"));
+        // What the watcher and the status/Event writer use.
+        Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["edgenodes", "attestationpolicies"]) && new[] { "get", "list", "watch", "patch" }.All(Strings(r["verbs"]).Contains));
+        Assert.Contains(rules, r => Strings(r["resources"]).SequenceEqual(["edgenodes/status", "attestationpolicies/status"]) && Strings(r["verbs"]).Contains("patch"));
+        Assert.Contains(rules, r => Strings(r["apiGroups"]).SequenceEqual([""]) && Strings(r["resources"]).SequenceEqual(["events"]) && Strings(r["verbs"]).Contains("create"));
+        var leases = Single(objects, "Role", "release-orleansattest-leader-election");
+        Assert.Equal("attest", KubeObjects.Str(leases["metadata"]!["namespace"]));
+        Assert.True(new[] { "get", "create", "update" }.All(Strings(leases["rules"]![0]!["verbs"]).Contains));
         var secrets = Single(objects, "Role", "release-orleansattest-bootstrap-tokens");
         Assert.Equal("kube-system", KubeObjects.Str(secrets["metadata"]!["namespace"]));
         Assert.Equal(["secrets"], Strings(secrets["rules"]![0]!["resources"]));
