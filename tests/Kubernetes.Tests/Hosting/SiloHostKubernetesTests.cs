@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text;
+using k8s;
+using OrleansAttest.Benchmarks.Simulation;
+using OrleansAttest.Fixtures.Cluster;
+using OrleansAttest.Kubernetes.Tests.Support;
+using OrleansAttest.Silo.Kubernetes;
+
+namespace OrleansAttest.Kubernetes.Tests.Hosting;
+
+/// <summary>
+/// The real silo executable with <c>OrleansAttest__Kubernetes__Enabled=true</c>, configured the way the chart does it
+/// (environment, downward-API POD_NAME / POD_NAMESPACE), against the test API server.
+/// </summary>
+public sealed class SiloHostKubernetesTests
+{
+    [Fact]
+    public async Task The_silo_takes_the_Lease_as_its_pod_in_its_namespace_and_declares_applied_EdgeNodes()
+    {
+        await using var kube = await KubeClientFixture.StartAsync();
+        using var kubectl = await Support.Kubectl.CreateAsync(kube.Server);
+        await kubectl.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: attest\n");
+        using var silo = StartSilo(new()
+        {
+            ["OrleansAttest__Kubernetes__Enabled"] = "true",
+            ["OrleansAttest__Kubernetes__Kubeconfig"] = kubectl.KubeconfigPath,
+            ["POD_NAME"] = "attest-silo-0",
+            ["POD_NAMESPACE"] = "attest",
+        });
+
+        await Eventually.UntilAsync(async () =>
+        {
+            Assert.False(silo.Process.HasExited, silo.Output);
+            var lease = await kube.Client.CoordinationV1.ReadNamespacedLeaseAsync("orleansattest-watcher", "attest");
+            return lease.Spec.HolderIdentity == "attest-silo-0";
+        }, TimeSpan.FromSeconds(30), "the silo holds Lease attest/orleansattest-watcher");
+
+        using var device = SimulatedDevice.Create("edge-h");
+        await kubectl.ApplyAsync(Manifests.Policy("edge"));
+        await kubectl.ApplyAsync(Manifests.EdgeNode("edge-h", device, "edge"));
+        var node = await Eventually.SucceedsAsync(async () =>
+        {
+            var n = await kube.GetAsync("edge-h");
+            Assert.Equal("Pending", n.Status?.Phase);
+            return n;
+        }, TimeSpan.FromSeconds(20), "EdgeNode declared and its status written");
+        Assert.Contains(KubeNames.CleanupFinalizer, node.Metadata.Finalizers!);
+        Assert.Equal("AgentNotConnected", node.Status!.Conditions!.Single(c => c.Type == "Reachable").Reason);
+    }
+
+    [Fact]
+    public async Task Invalid_Kubernetes_settings_stop_the_silo_with_exit_code_2_and_the_reason_code()
+    {
+        using var silo = StartSilo(new()
+        {
+            ["OrleansAttest__Kubernetes__Enabled"] = "true",
+            ["OrleansAttest__Kubernetes__Kubeconfig"] = "/nonexistent/kubeconfig",
+            ["OrleansAttest__Kubernetes__LeaseName"] = "Not A Name",
+        });
+        Assert.True(silo.Process.WaitForExit(TimeSpan.FromSeconds(30)), "the silo did not exit");
+        silo.Process.WaitForExit();
+        Assert.Equal(2, silo.Process.ExitCode);
+        Assert.Contains("kubernetes-kubeconfig-not-found", silo.Output);
+        Assert.Contains("kubernetes-lease-name-invalid", silo.Output);
+    }
+
+    private static RunningSilo StartSilo(Dictionary<string, string> environment)
+    {
+        var directory = TestDirectory.Create("silo-kube");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrleansAttest.Silo.dll"));
+        foreach (var (key, value) in new Dictionary<string, string>
+        {
+            ["OrleansAttest__Silo__SiloPort"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Silo__GatewayPort"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Silo__HttpPort"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Dashboard__Enabled"] = "false",
+            ["OrleansAttest__Storage__GarnetPort"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Storage__DataDirectory"] = Path.Combine(directory, "data"),
+            ["OrleansAttest__Gateway__Port"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Admin__Port"] = FreeTcpPort.Next().ToString(),
+            ["OrleansAttest__Admin__Token"] = "kubernetes-tests-admin-token-0123456789",
+            ["OrleansAttest__Storage__GarnetMemory"] = "64m",
+            ["OrleansAttest__Storage__GarnetIndex"] = "1m",
+        }.Concat(environment))
+            start.Environment[key] = value;
+        return new RunningSilo(Process.Start(start)!);
+    }
+
+    private sealed class RunningSilo : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+
+        public RunningSilo(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Output
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+            Process.Dispose();
+        }
+    }
+}
