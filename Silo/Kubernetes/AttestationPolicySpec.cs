@@ -5,7 +5,7 @@ namespace OrleansAttest.Silo.Kubernetes;
 
 /// <summary>
 /// Mirrors Grains.Interfaces.AttestationPolicy; durations are Go-style strings ("30s", "5m"). Unset fields take
-/// the grain record's defaults when the watcher converts them (a later change).
+/// the grain record's defaults when the watcher converts them (Watching/PolicySpecConverter).
 /// </summary>
 public sealed record AttestationPolicySpec
 {
