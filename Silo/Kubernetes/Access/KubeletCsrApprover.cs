@@ -8,8 +8,8 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 
 /// <summary>
 /// The kubelet CSR approver: list all CSRs, decide each (<see cref="CsrReviewer"/>, <see cref="CsrApprovals"/>),
-/// then watch from the list's resourceVersion; list again on 410, a closed stream, an error (with backoff) and every
-/// ApproverResync. A CSR whose decision failed (e.g. the verifier did not answer) is retried by an early relist. Never
+/// then watch from the list's resourceVersion (a closed stream is watched again from the last resourceVersion seen);
+/// list again on 410, an error (with backoff) and every ApproverResync. A CSR whose decision failed (e.g. the verifier did not answer) is retried by an early relist. Never
 /// stops until the host does; several may run (decisions are written with resourceVersion preconditions).
 /// </summary>
 public sealed class KubeletCsrApprover(
@@ -75,30 +75,57 @@ public sealed class KubeletCsrApprover(
         }
     }
 
-    /// <summary>Watches until the stream ends; returns why (the restart cause).</summary>
+    /// <summary>
+    /// Watches from <paramref name="resourceVersion"/>; a stream that closes cleanly is watched again from the last
+    /// resourceVersion seen (events or bookmarks). Returns why a full list is needed: 410 ("expired") or the resync.
+    /// </summary>
     private async Task<string> WatchAsync(string resourceVersion, CancellationToken round, CancellationToken stoppingToken)
     {
-        Exception? error = null;
-        try
+        var version = resourceVersion;
+        while (true)
         {
-            await foreach (var (type, csr) in kube.CertificatesV1.WatchListCertificateSigningRequestAsync(
-                allowWatchBookmarks: true, resourceVersion: resourceVersion, onError: e => error ??= e, cancellationToken: round))
+            Exception? error = null;
+            var started = DateTimeOffset.UtcNow;
+            int seen = 0;
+            try
             {
-                if (error is not null)
-                    break;
-                if (type is WatchEventType.Added or WatchEventType.Modified && csr is not null)
-                    await DecideAsync(csr, stoppingToken);
+                await foreach (var (type, csr) in kube.CertificatesV1.WatchListCertificateSigningRequestAsync(
+                    allowWatchBookmarks: true, resourceVersion: version, onError: e => error ??= e, cancellationToken: round))
+                {
+                    if (error is not null)
+                        break;
+                    seen++;
+                    if (csr?.Metadata?.ResourceVersion is { Length: > 0 } rv)
+                        version = rv;
+                    if (type is WatchEventType.Added or WatchEventType.Modified && csr is not null)
+                        await DecideAsync(csr, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (round.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                return "resync";
+            }
+            if (error is KubernetesException { Status.Code: 410 })
+                return "expired";
+            if (error is not null)
+                throw new InvalidOperationException($"the CSR watch reported an error: {error.Message}", error);
+            if (round.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                return "resync";
+            stoppingToken.ThrowIfCancellationRequested();
+            logger.LogDebug("Kubelet CSR approver: watch closed after {Events} event(s); watching again from resourceVersion {Version}", seen, version);
+            // A server that closes every watch at once must not make this a busy loop.
+            if (seen == 0 && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(1))
+            {
+                try
+                {
+                    await Task.Delay(options.Value.ApproverBackoff, round);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    return "resync";
+                }
             }
         }
-        catch (OperationCanceledException) when (round.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-        {
-            return "resync";
-        }
-        if (error is KubernetesException { Status.Code: 410 })
-            return "expired";
-        if (error is not null)
-            throw new InvalidOperationException($"the CSR watch reported an error: {error.Message}", error);
-        return round.IsCancellationRequested && !stoppingToken.IsCancellationRequested ? "resync" : "closed";
     }
 
     private async Task DecideAsync(V1CertificateSigningRequest csr, CancellationToken stoppingToken)

@@ -11,12 +11,22 @@ public sealed class FixedNodeTrust : INodeTrustLookup
 
     public bool Unavailable { get; set; }
 
+    /// <summary>While set, every lookup waits for it (and <see cref="Held"/> completes when one does).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Set(string node, NodePhase phase) => _phases[node] = phase;
 
-    public Task<NodeTrust> GetAsync(string nodeName, CancellationToken cancellationToken)
+    public async Task<NodeTrust> GetAsync(string nodeName, CancellationToken cancellationToken)
     {
+        if (Hold is { } hold)
+        {
+            Held.TrySetResult();
+            await hold.Task.WaitAsync(cancellationToken);
+        }
         if (Unavailable)
             throw new TimeoutException("the verifier did not answer");
-        return Task.FromResult(_phases.TryGetValue(nodeName, out var phase) ? new NodeTrust(true, phase) : NodeTrust.Unmanaged);
+        return _phases.TryGetValue(nodeName, out var phase) ? new NodeTrust(true, phase) : NodeTrust.Unmanaged;
     }
 }

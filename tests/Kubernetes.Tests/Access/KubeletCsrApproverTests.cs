@@ -129,10 +129,22 @@ public sealed class KubeletCsrApproverTests : IAsyncLifetime
         await host.CreateCsrAsync(KubeletCsrs.Csr("after-drop", KubeletCsrs.Pem("system:node:edge-d"), userD));
         Assert.Equal("Approved", (await DecidedAsync("after-drop")).Type);
 
+        // A watch that resumes from a resourceVersion the server has forgotten gets 410 and the approver lists again:
+        // hold the approver inside a decision, compact the history, drop its stream, write, then let it go on.
+        using var restarts = new RestartCauses();
+        host.Trust.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await host.CreateCsrAsync(KubeletCsrs.Csr("held", KubeletCsrs.Pem("system:node:edge-d"), userD));
+        await host.Trust.Held.Task.WaitAsync(Timeout, Ct);
+        await host.CreateNodeAsync("bump");   // any write moves the resourceVersion past the approver's
         host.Server.Store.CompactHistory();
         host.Server.DropAllWatches();
         await host.CreateCsrAsync(KubeletCsrs.Csr("after-compaction", KubeletCsrs.Pem("system:node:edge-d"), userD));
+        var hold = host.Trust.Hold;
+        host.Trust.Hold = null;
+        hold.SetResult();
+        Assert.Equal("Approved", (await DecidedAsync("held")).Type);
         Assert.Equal("Approved", (await DecidedAsync("after-compaction")).Type);
+        Assert.Contains("expired", restarts.Causes);
 
         host.Server.Down = true;
         await Task.Delay(1500, Ct);
