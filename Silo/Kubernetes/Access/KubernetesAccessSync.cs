@@ -41,6 +41,12 @@ public sealed class KubernetesAccessSync(
             await SyncCoreAsync(state, node, cancellationToken);
             metrics.Synced(state.Phase, true);
         }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        {
+            metrics.Synced(state.Phase, false);
+            // 403 on a binding usually means the chart's rbac.grantableClusterRoles lacks a role the policy names.
+            throw new KubernetesAccessException($"the cluster access of node {node} ({state.Phase}) could not be synced: {KubernetesCredentialIssuer.Describe(e)}", e);
+        }
         catch
         {
             metrics.Synced(state.Phase, false);

@@ -62,7 +62,7 @@ public sealed class KubernetesCredentialIssuer(
         return done.ToString();
     }
 
-    internal static string Describe(Exception e) => e is HttpOperationException h
+    public static string Describe(Exception e) => e is HttpOperationException h
         ? $"HTTP {(int)h.Response.StatusCode} {h.Response.Content}"
         : e.Message;
 }

@@ -37,6 +37,12 @@ public sealed class NodeRoleBindings(IKubernetes kube)
                 await kube.RbacAuthorizationV1.CreateClusterRoleBindingAsync(Binding(nodeName, role), cancellationToken: cancellationToken);
                 created++;
             }
+            catch (HttpOperationException e) when (KubeErrors.Status(e) == System.Net.HttpStatusCode.Forbidden)
+            {
+                throw new KubernetesAccessException(
+                    $"ClusterRoleBinding {name} may not be created (HTTP 403): OrleansAttest may bind only the ClusterRoles it was granted 'bind' on " +
+                    $"(the chart's rbac.grantableClusterRoles); add '{role}' there or remove it from the policy's clusterRoles. {e.Response.Content}", e);
+            }
             catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
             {
                 // The name is taken by a binding without our labels (or one made concurrently): replace it if it differs.

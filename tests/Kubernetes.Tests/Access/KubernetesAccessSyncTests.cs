@@ -159,7 +159,8 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         var failed = State("edge-d", NodePhase.Failed, ["revoke-credentials", "cordon", "taint"], ["system:node"], "quote-signature-invalid");
 
         host.Server.Down = true;
-        await Assert.ThrowsAnyAsync<Exception>(() => Sync.SyncAsync(failed, Ct));
+        var down = await Assert.ThrowsAsync<KubernetesAccessException>(() => Sync.SyncAsync(failed, Ct));
+        Assert.Contains("node edge-d (Failed) could not be synced: HTTP 503", down.Message);
         host.Server.Down = false;
         await Sync.SyncAsync(failed, Ct);
 
