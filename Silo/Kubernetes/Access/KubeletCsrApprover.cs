@@ -21,6 +21,10 @@ public sealed class KubeletCsrApprover(
     ILogger<KubeletCsrApprover> logger) : BackgroundService
 {
     private CancellationTokenSource? _round;
+    // How soon a round with an undecidable CSR lists again: doubles while decisions keep failing, so a verifier that
+    // stays away is asked less and less often (up to ApproverMaxBackoff), not every second.
+    private TimeSpan _retryDelay;
+    private bool _decisionFailed;
 
     /// <summary>Completed rounds (a list and the watch after it); for health checks and tests.</summary>
     public long Rounds { get; private set; }
@@ -34,10 +38,13 @@ public sealed class KubeletCsrApprover(
             return;
         }
         var backoff = o.ApproverBackoff;
+        _retryDelay = o.ApproverBackoff;
         var cause = "start";
         while (!stoppingToken.IsCancellationRequested)
         {
             metrics.ApproverRestarted(cause);
+            _retryDelay = _decisionFailed ? TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, o.ApproverMaxBackoff.Ticks)) : o.ApproverBackoff;
+            _decisionFailed = false;
             try
             {
                 using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -138,10 +145,11 @@ public sealed class KubeletCsrApprover(
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             // Undecided stays undecided (fail closed); list again soon rather than at the next resync.
-            logger.LogWarning(e, "CSR {Csr}: no decision now ({Message}); trying again in {Delay}", csr.Metadata?.Name, e.Message, options.Value.ApproverBackoff);
+            _decisionFailed = true;
+            logger.LogWarning(e, "CSR {Csr}: no decision now ({Message}); trying again in {Delay}", csr.Metadata?.Name, e.Message, _retryDelay);
             try
             {
-                _round?.CancelAfter(options.Value.ApproverBackoff);
+                _round?.CancelAfter(_retryDelay);
             }
             catch (ObjectDisposedException)
             {
