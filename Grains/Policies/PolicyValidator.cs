@@ -102,6 +102,11 @@ public static class PolicyValidator
             if (!PolicyNames.FailureActions.Contains(action))
                 problems.Add($"failureActions has unknown action '{action}' (known: {string.Join(", ", PolicyNames.FailureActions)})");
 
+        var clusterRoles = (policy.ClusterRoles ?? []).Select(r => (r ?? "").Trim()).ToArray();
+        foreach (var role in clusterRoles)
+            if (ClusterRoleNames.Problem(role) is { } roleProblem)
+                problems.Add($"clusterRoles entry '{role}' is not a ClusterRole name: it {roleProblem}");
+
         var measuredBoot = MeasuredBootPolicyValidator.Validate(policy, selection, problems);
 
         if (problems.Count > 0)
@@ -114,6 +119,7 @@ public static class PolicyValidator
             AllowedHashes = hashes,
             AllowedSignatureSchemes = schemes,
             FailureActions = actions.Distinct(StringComparer.Ordinal).ToArray(),
+            ClusterRoles = clusterRoles.Distinct(StringComparer.Ordinal).ToArray(),
             MeasuredBoot = measuredBoot,
         });
     }

@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using OrleansAttest.Grains.Hosting;
 using OrleansAttest.Silo.Health;
 using OrleansAttest.Silo.Kubernetes;
+using OrleansAttest.Silo.Kubernetes.Access;
 using OrleansAttest.Silo.Observability;
 using OrleansAttest.Silo.Storage;
 
@@ -113,12 +114,13 @@ public static partial class SiloProgram
             if (dashboard.Enabled)
                 siloBuilder.AddDashboard();
         });
-        // Kubernetes (off by default): the watcher, cluster sync and EdgeNode status; registered after the silo so its
-        // hosted service starts once the silo runs.
+        // Kubernetes (off by default): the watcher, cluster sync and EdgeNode status, and Kubernetes node credentials
+        // (bootstrap tokens, kubelet CSR approval, bindings, cordon/taint); registered after the silo so their hosted
+        // services start once the silo runs.
         if (settings.Kubernetes.Enabled)
         {
             builder.Services.AddOrleansAttestKubernetes(builder.Configuration);
-            // KUBERNETES ACCESS (issue 6, branch kaccess) — wire at merge: builder.Services.AddKubernetesAccess(builder.Configuration);
+            builder.Services.AddKubernetesAccess(builder.Configuration);
         }
         builder.Services.AddOrleansAttestHealth();
         builder.Services.AddOrleansAttestTelemetry();
