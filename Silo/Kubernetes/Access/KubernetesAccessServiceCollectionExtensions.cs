@@ -20,7 +20,16 @@ public static class KubernetesAccessServiceCollectionExtensions
     public static IServiceCollection AddKubernetesAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<KubernetesAccessOptions>().Bind(configuration.GetSection(KubernetesAccessOptions.Section)).ValidateOnStart();
-        services.AddOptions<CredentialOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KubernetesAccessOptions>, KubernetesAccessDefaults>());
+        // A bootstrap token lives TokenTtl (1 h), so the grains' default RenewBefore (8 h) would renew at every passing
+        // quote: unless RenewBefore is configured, renew a third of the token's life before it expires.
+        // (Read from configuration, not IOptions: the access validator itself reads CredentialOptions.)
+        services.AddOptions<CredentialOptions>().PostConfigure(credentials =>
+        {
+            var tokenTtl = (configuration.GetSection(KubernetesAccessOptions.Section).Get<KubernetesAccessOptions>() ?? new()).TokenTtl;
+            if (configuration[$"{CredentialOptions.Section}:{nameof(CredentialOptions.RenewBefore)}"] is null && tokenTtl > TimeSpan.Zero)
+                credentials.RenewBefore = TimeSpan.FromTicks(Math.Min(credentials.RenewBefore.Ticks, tokenTtl.Ticks / 3));
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesAccessOptions>, KubernetesAccessOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -69,12 +69,60 @@ public sealed class KubernetesAccessOptionsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OrleansAttest:Kubernetes:Access:ApiServerUrl"] = "not a url",
+            ["OrleansAttest:Kubernetes:Kubeconfig"] = "/nonexistent/kubeconfig", // no connection to default the CA from
         }).Build();
         var services = new ServiceCollection();
+        services.AddOptions<OrleansAttest.Silo.Kubernetes.KubernetesOptions>().Bind(configuration.GetSection("OrleansAttest:Kubernetes"));
         services.AddKubernetesAccess(configuration);
         using var provider = services.BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<KubernetesAccessOptions>>().Value);
         Assert.Contains("kubernetes-access-api-server-url-invalid", e.Message);
         Assert.Contains("kubernetes-access-ca-missing", e.Message);
+    }
+    [Fact]
+    public void Unset_url_CA_and_RenewBefore_default_to_the_silos_own_connection_and_a_third_of_the_token_life()
+    {
+        var ca = RealCa();
+        var directory = Directory.CreateTempSubdirectory("orleansattest-access-defaults-").FullName;
+        try
+        {
+            var kubeconfig = Path.Combine(directory, "kubeconfig");
+            File.WriteAllText(kubeconfig, $"""
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: c
+                  cluster:
+                    server: https://198.51.100.7:6443
+                    certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ca))}
+                users:
+                - name: u
+                  user:
+                    token: t
+                contexts:
+                - name: x
+                  context:
+                    cluster: c
+                    user: u
+                current-context: x
+                """);
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["OrleansAttest:Kubernetes:Kubeconfig"] = kubeconfig,
+                ["OrleansAttest:Kubernetes:Access:TokenTtl"] = "00:30:00",
+            }).Build();
+            var services = new ServiceCollection();
+            services.AddOptions<OrleansAttest.Silo.Kubernetes.KubernetesOptions>().Bind(configuration.GetSection("OrleansAttest:Kubernetes"));
+            services.AddKubernetesAccess(configuration);
+            using var provider = services.BuildServiceProvider();
+            var access = provider.GetRequiredService<IOptions<KubernetesAccessOptions>>().Value;
+            Assert.Equal("https://198.51.100.7:6443", access.ApiServerUrl);
+            Assert.Equal(BootstrapKubeconfig.LoadCaPem(new KubernetesAccessOptions { CaData = ca }), BootstrapKubeconfig.LoadCaPem(access));
+            Assert.Equal(TimeSpan.FromMinutes(10), provider.GetRequiredService<IOptions<CredentialOptions>>().Value.RenewBefore);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
