@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Fixtures.Cluster.Admin;
-using OrleansAttest.Silo.Tests.Host;
 
 namespace OrleansAttest.Silo.Tests.AgentEndpoint;
 

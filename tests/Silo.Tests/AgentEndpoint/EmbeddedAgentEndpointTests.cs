@@ -2,7 +2,6 @@ using OrleansAttest.Fixtures;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Silo.Storage;
-using OrleansAttest.Silo.Tests.Host;
 
 namespace OrleansAttest.Silo.Tests.AgentEndpoint;
 

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Grains.Interfaces;
-using OrleansAttest.Silo.Tests.Host;
 
 namespace OrleansAttest.Silo.Tests.AgentEndpoint;
 

@@ -1,3 +1,4 @@
+using OrleansAttest.Fixtures.Cluster;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Security.Cryptography;
 using System.Text;
 using OrleansAttest.Fixtures;
@@ -7,7 +8,7 @@ using OrleansAttest.Tpm.Device;
 using OrleansAttest.Tpm.Device.Transport;
 using OrleansAttest.Tpm.Structures;
 
-namespace OrleansAttest.Silo.Tests.AgentEndpoint;
+namespace OrleansAttest.Fixtures.Cluster;
 
 /// <summary>
 /// A device for the process tests: a swtpm whose firmware measured a good boot into PCRs 0-7, and the operator's side
@@ -28,7 +29,7 @@ public sealed class SwtpmDevice : IAsyncDisposable
     public SwtpmInstance Tpm { get; }
     public string EkPublicSha256 { get; }
     public Dictionary<string, string[]> Allowed { get; }
-    public string StateDirectory { get; } = OrleansAttest.Fixtures.Cluster.TestDirectory.Create("agent-state");
+    public string StateDirectory { get; } = TestDirectory.Create("agent-state");
 
     public static async Task<SwtpmDevice> StartAsync(string nodeName, CancellationToken cancellationToken)
     {
@@ -71,6 +72,6 @@ public sealed class SwtpmDevice : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Tpm.DisposeAsync();
-        OrleansAttest.Fixtures.Cluster.TestDirectory.TryDelete(StateDirectory);
+        TestDirectory.TryDelete(StateDirectory);
     }
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using OrleansAttest.Fixtures.Cluster;
 
-namespace OrleansAttest.Silo.Tests.Host;
+namespace OrleansAttest.Fixtures.Cluster;
 
 /// <summary>The real silo executable (<c>dotnet OrleansAttest.Silo.dll</c>) as a child process, configured by environment variables.</summary>
 public sealed class SiloProcess : IAsyncDisposable
