@@ -61,6 +61,16 @@ public sealed class SwtpmDevice : IAsyncDisposable
         Assert.True(declared.Declared, $"declaration refused: {declared.ReasonCode}: {declared.Detail}");
     }
 
+    /// <summary>
+    /// Measures <paramref name="component"/> into <paramref name="pcr"/> (a tampered boot). swtpm serves one connection at
+    /// a time; a running agent releases its own when idle, so this waits for at most one quote exchange.
+    /// </summary>
+    public async Task ExtendAsync(int pcr, string component, CancellationToken cancellationToken)
+    {
+        await using var client = new TpmClient(new SwtpmTransport("127.0.0.1", Tpm.Port));
+        await client.ExtendPcrAsync(pcr, [(TpmAlgorithm.Sha256, SHA256.HashData(Encoding.UTF8.GetBytes(component)))], cancellationToken);
+    }
+
     /// <summary>The edge-agent command line for this device against <paramref name="gateway"/>.</summary>
     public string[] AgentArguments(Uri gateway, string caPath) => AgentArguments(gateway.ToString(), caPath);
 
