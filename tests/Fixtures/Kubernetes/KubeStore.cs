@@ -94,16 +94,29 @@ public sealed class KubeStore(KubeApiServerOptions options)
     /// <summary>
     /// Registers a watch from <paramref name="fromResourceVersion"/>: queues the retained events after it (or the
     /// current objects as ADDED when null), then every new event. 410 when the history no longer reaches back.
+    /// <paramref name="initialEventsEnd"/> (a streaming list, <c>sendInitialEvents=true</c>): the current objects, then
+    /// the BOOKMARK annotated <c>k8s.io/initial-events-end</c> that tells the client its list is complete.
     /// </summary>
-    public KubeWatcher Watch(KubeResourceType type, string? ns, KubeSelector selector, long? fromResourceVersion)
+    public KubeWatcher Watch(KubeResourceType type, string? ns, KubeSelector selector, long? fromResourceVersion, bool initialEventsEnd = false)
     {
         lock (gate)
         {
             var watcher = new KubeWatcher(type.Key, ns, selector);
-            if (fromResourceVersion is null)
+            if (fromResourceVersion is null || initialEventsEnd)
             {
                 foreach (var obj in Objects(type).Values.Where(o => ns is null || Namespace(o) == ns).Where(selector.Matches))
                     watcher.Events.Writer.TryWrite(new KubeWatchEvent(long.Parse(KubeObjects.ResourceVersion(obj)!), type.Key, Namespace(obj), "ADDED", obj.DeepClone().AsObject()));
+                if (initialEventsEnd)
+                    watcher.Events.Writer.TryWrite(new KubeWatchEvent(resourceVersion, type.Key, ns ?? "", "BOOKMARK", new JsonObject
+                    {
+                        ["kind"] = type.Kind,
+                        ["apiVersion"] = type.GroupVersion,
+                        ["metadata"] = new JsonObject
+                        {
+                            ["resourceVersion"] = resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                        },
+                    }));
             }
             else
             {

@@ -7,7 +7,8 @@ namespace OrleansAttest.Fixtures.Kubernetes;
 
 /// <summary>
 /// Serves <c>?watch=true</c>: one JSON event per line (ADDED, MODIFIED, DELETED; BOOKMARK while idle when
-/// allowWatchBookmarks=true), flushed as it happens. A resourceVersion older than the retained history gets an
+/// allowWatchBookmarks=true), flushed as it happens; with sendInitialEvents=true the current objects first, then a
+/// BOOKMARK annotated k8s.io/initial-events-end. A resourceVersion older than the retained history gets an
 /// ERROR event carrying a 410 Expired Status, as a real apiserver sends it. Ends on timeoutSeconds, on
 /// client disconnect and on <see cref="KubeStore.DropAllWatches"/>.
 /// </summary>
@@ -22,6 +23,10 @@ public sealed class KubeWatchStream(KubeStore store, KubeApiServerOptions option
             from = long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed)
                 ? parsed : throw KubeApiException.BadRequest($"invalid resourceVersion \"{rv}\": must be a decimal number");
         bool bookmarks = query["allowWatchBookmarks"] == "true";
+        // A streaming list (kubectl delete/wait, client-go's WatchList): upstream requires bookmarks with it.
+        bool sendInitialEvents = query["sendInitialEvents"] == "true";
+        if (sendInitialEvents && !bookmarks)
+            throw KubeApiException.BadRequest("sendInitialEvents requires allowWatchBookmarks=true");
         TimeSpan? timeout = int.TryParse(query["timeoutSeconds"], out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
         context.Response.StatusCode = 200;
@@ -29,7 +34,7 @@ public sealed class KubeWatchStream(KubeStore store, KubeApiServerOptions option
         KubeWatcher watcher;
         try
         {
-            watcher = store.Watch(target.Type, target.Type.Namespaced ? target.Namespace : null, selector, from);
+            watcher = store.Watch(target.Type, target.Type.Namespaced ? target.Namespace : null, selector, sendInitialEvents ? null : from, sendInitialEvents);
         }
         catch (KubeApiException gone) when (gone.Code == 410)
         {

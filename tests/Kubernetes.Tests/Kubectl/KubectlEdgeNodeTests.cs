@@ -81,4 +81,26 @@ public sealed class KubectlEdgeNodeTests : IAsyncLifetime
         Assert.NotEqual(0, getCode);
         Assert.Contains("NotFound", getErr);
     }
+    [Fact]
+    public async Task Kubectl_delete_waits_for_the_finalizer_and_returns_once_the_object_is_gone()
+    {
+        await kubectl.ApplyAsync($"""
+            apiVersion: edge.orleansattest.io/v1alpha1
+            kind: EdgeNode
+            metadata:
+              name: edge-fin
+              finalizers: [edge.orleansattest.io/cleanup]
+            spec:
+              nodeName: edge-fin
+              ekPublicSha256: {Hex64}
+              policyRef: default
+            """);
+        var delete = kubectl.RunAsync("delete", "en", "edge-fin", "--timeout=30s");
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.False(delete.IsCompleted, "kubectl delete returned while the finalizer was still there");
+        await kubectl.OkAsync("patch", "en", "edge-fin", "--type=merge", "-p", """{"metadata":{"finalizers":null}}""");
+        var (code, stdout, stderr) = await delete;
+        Assert.True(code == 0, $"{stderr}\n{stdout}\nserver saw:\n{string.Join('\n', server.RecentRequests.TakeLast(15))}");
+        Assert.Contains("edgenode.edge.orleansattest.io \"edge-fin\" deleted", stdout);
+    }
 }
