@@ -22,7 +22,14 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     return await RevocationBenchmark.RunAsync(count, parse.GetValue(interval), parse.GetValue(timeout), parse.GetValue(json), cancellationToken);
 });
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine(error.Message);
+    return 2;
+}
+return await parsed.InvokeAsync();
 
 // Durations read as 500ms, 2s, 10m, 1h or a TimeSpan (00:00:30), as in the other benchmark consoles.
 static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)

@@ -55,7 +55,7 @@ internal sealed class RevocationAgent : IAgentChannel, IDisposable
                 return;
             }
             if (Stopwatch.GetTimestamp() > deadline)
-                throw new TimeoutException($"hello refused for {timeout.TotalSeconds:F0} s: {hello.ReasonCode}: {hello.Detail}");
+                throw new TimeoutException($"hello refused for {timeout.TotalSeconds:0.###} s: {hello.ReasonCode}: {hello.Detail}");
             await Task.Delay(100, cancellationToken);
         }
     }

@@ -57,7 +57,7 @@ internal static class RevocationBenchmark
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 failures.Add($"{node}: {e.Message}");
-                Console.Error.WriteLine($"run {run + 1} {node}: FAILED: {e.Message}");
+                Console.Error.WriteLine($"{(run < 0 ? "warm-up" : $"run {run + 1}/{runs}")} {node}: FAILED: {e.Message}");
             }
         }
         var loadEnd = File.ReadAllText("/proc/loadavg").Trim();
@@ -212,7 +212,7 @@ internal static class RevocationBenchmark
         while (!await condition())
         {
             if (Stopwatch.GetTimestamp() > deadline)
-                throw new TimeoutException($"not reached within {timeout.TotalSeconds:F0} s: {what}");
+                throw new TimeoutException($"not reached within {timeout.TotalSeconds:0.###} s: {what}");
             await Task.Delay(50, cancellationToken);
         }
     }
