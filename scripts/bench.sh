@@ -4,14 +4,15 @@
 #   scripts/bench.sh grains latency --nodes 10000 --interval 30s --duration 2m
 #   scripts/bench.sh grains failover --nodes 300 [--watchdog 1m]          SIGKILL one of 3 silo processes
 #   scripts/bench.sh enrollment [--runs 30] [--ak rsa|ecc|both] [--json out.json]  agent start → credentials on disk (swtpm)
+#   scripts/bench.sh revocation [--runs 20] [--interval 2s] [--json out.json]  failed quote → last revocation write at the API server
 #   scripts/bench.sh micro [BenchmarkDotNet arguments, default --filter '*']
-# Builds in Release (artifacts in $BENCH_ARTIFACTS, default ./artifacts/bench), then runs. The grains console
-# exits 1 when a run saw something it must not (a false failure, nodes that never attested), 2 on bad arguments.
+# Builds in Release (artifacts in $BENCH_ARTIFACTS, default ./artifacts/bench), then runs. The consoles exit 1 when
+# a run saw something it must not (a false failure, nodes that never attested or were never revoked), 2 on bad arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 artifacts=${BENCH_ARTIFACTS:-$PWD/artifacts/bench}
@@ -30,6 +31,11 @@ case "$suite" in
     scripts/install-deps.sh
     dotnet build benchmarks/Enrollment/OrleansAttest.Benchmarks.Enrollment.csproj -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly >&2
     exec "$artifacts/bin/OrleansAttest.Benchmarks.Enrollment/release/orleansattest-enrollment-bench" "$@"
+    ;;
+  revocation)
+    # In-process: the Kubernetes API test server and the product silo (SiloProgram.Build); no external tools needed.
+    dotnet build benchmarks/Revocation/OrleansAttest.Benchmarks.Revocation.csproj -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly >&2
+    exec "$artifacts/bin/OrleansAttest.Benchmarks.Revocation/release/orleansattest-revocation-bench" "$@"
     ;;
   micro)
     [ $# -gt 0 ] || set -- --filter '*'

@@ -206,8 +206,12 @@ public sealed class KubeApiEndpoint(KubeStore store, KubeTypeRegistry registry, 
     /// <summary>Quotes as Go's encoder does (\" rather than \u0022), so messages read the same as a real apiserver's.</summary>
     public static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>Where <see cref="WriteAsync"/> leaves the body it answered with, for <see cref="KubeApiServer.RequestCompleted"/>.</summary>
+    public const string ResponseItem = "orleansattest.kube.response";
+
     public static async Task WriteAsync(HttpContext context, int code, JsonObject body)
     {
+        context.Items[ResponseItem] = body;
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString(Json), context.RequestAborted);

@@ -56,6 +56,9 @@ public sealed class KubeApiServer : IAsyncDisposable
     public bool Listening => app is not null;
     /// <summary>The last requests, "METHOD path?query", newest last (what kubectl asked for).</summary>
     public IReadOnlyList<string> RecentRequests => requests.ToArray();
+    /// <summary>Test hook: called after each request is answered (not for 503s of <see cref="Down"/>), with a
+    /// timestamp on this process's Stopwatch clock; benchmarks time the writes a silo makes. Must not block.</summary>
+    public event Action<KubeCompletedRequest>? RequestCompleted;
 
     public static async Task<KubeApiServer> StartAsync(KubeApiServerOptions? options = null, TimeProvider? time = null)
     {
@@ -167,6 +170,9 @@ public sealed class KubeApiServer : IAsyncDisposable
             return;
         }
         await api.HandleAsync(context);
+        if (RequestCompleted is { } completed)
+            completed(new KubeCompletedRequest(context.Request.Method, path, context.Response.StatusCode,
+                context.Items[KubeApiEndpoint.ResponseItem] as JsonObject, System.Diagnostics.Stopwatch.GetTimestamp()));
     }
 
     // The namespaces every cluster has.
