@@ -149,11 +149,13 @@ public sealed class WatcherTests
     public async Task With_the_API_server_down_during_a_failure_status_and_one_event_arrive_once_it_is_back()
     {
         await using var env = await KubeSilo.StartAsync();
-        await env.WaitForLeaderAsync();
+        var leader = (await env.WaitForLeaderAsync()).Services.GetRequiredService<KubernetesWatchMetrics>();
         using var agent = new TestAgent(env.Grains, "edge-d");
         await EnrollAsync(env, agent, pinned: true);
 
         env.Server.Down = true;
+        // The Lease cannot be renewed: watching stops within the renew deadline (2 s here).
+        await Eventually.UntilAsync(() => Task.FromResult(!leader.IsLeader), TimeSpan.FromSeconds(5), "watcher stops when the Lease cannot be renewed");
         agent.Device.Measure(7, "unsigned bootloader");
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-d")).Phase == NodePhase.Failed, Wait, "grain Failed");
         // Cluster sync keeps the work and retries while the API server answers 503.
@@ -168,6 +170,7 @@ public sealed class WatcherTests
 
         env.Server.Down = false;
         await Eventually.UntilAsync(async () => await ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-d"), Wait, "cluster sync caught up");
+        await Eventually.UntilAsync(() => Task.FromResult(leader.IsLeader), Wait, "the Lease is held again");
         var node = await env.Kube.GetAsync("edge-d");
         var grain = await env.NodeAsync("edge-d");
         Assert.Equal(grain.Phase.ToString(), node.Status!.Phase);
