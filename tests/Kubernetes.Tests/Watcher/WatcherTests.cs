@@ -247,6 +247,46 @@ public sealed class WatcherTests
         Assert.Null((await env.Kube.GetAsync("edge-m")).Metadata.Finalizers);
     }
 
+    [Fact]
+    public async Task An_EK_certificate_PEM_is_declared_and_an_unreadable_one_is_refused_with_a_Warning_event()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", OrleansAttest.Fixtures.SharedVectors.ReadBytes("ek_rsa_cert.der")));
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: edge.orleansattest.io/v1alpha1
+            kind: EdgeNode
+            metadata:
+              name: edge-c
+            spec:
+              nodeName: edge-c
+              ekCertificate: |
+            {{string.Join('\n', pem.Split('\n').Select(l => "    " + l))}}
+            """);
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-c")).Declared, Wait, "declared by EK certificate");
+        Assert.Equal("default", (await env.NodeAsync("edge-c")).PolicyName);
+
+        await env.Kubectl.ApplyAsync("""
+            apiVersion: edge.orleansattest.io/v1alpha1
+            kind: EdgeNode
+            metadata:
+              name: edge-bad
+            spec:
+              nodeName: edge-bad
+              ekCertificate: |
+                -----BEGIN CERTIFICATE-----
+                AAAA
+                -----END CERTIFICATE-----
+            """);
+        var refusal = await Eventually.SucceedsAsync(async () =>
+            (await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default")).Items.Single(e => e.InvolvedObject.Name == "edge-bad" && e.Reason == "DeclarationInvalid"),
+            Wait, "declaration-invalid Event");
+        Assert.Equal("Warning", refusal.Type);
+        Assert.Contains("EK certificate", refusal.Message);
+        Assert.False((await env.NodeAsync("edge-bad")).Declared);
+        Assert.False((await env.Kube.GetAsync("edge-bad")).Metadata.Annotations?.ContainsKey(KubeNames.DeclaredGenerationAnnotation) ?? false);
+    }
+
     private static async Task EnrollAsync(KubeSilo env, TestAgent agent, bool pinned)
     {
         var name = agent.Device.NodeName;
