@@ -29,7 +29,7 @@ public sealed class PolicyHandler(
 
     public async Task OnListedAsync(IReadOnlyList<AttestationPolicyResource> items, CancellationToken ct)
     {
-        var names = items.Select(i => i.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var names = items.Select(i => i.Metadata?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _known.Keys.Where(k => !names.Contains(k)).ToList())
             await DeleteAsync(gone);
         foreach (var item in items)
@@ -61,7 +61,12 @@ public sealed class PolicyHandler(
 
     private async Task ReconcileAsync(AttestationPolicyResource resource, CancellationToken ct)
     {
-        var name = resource.Metadata.Name;
+        if (resource.Metadata?.Name is not { Length: > 0 } name || resource.Spec is null)
+        {
+            metrics.Error(Kind);
+            logger.LogWarning("An AttestationPolicy without a name or spec was ignored");
+            return;
+        }
         long generation = resource.Metadata.Generation ?? 0;
         try
         {
