@@ -287,6 +287,22 @@ public sealed class WatcherTests
         Assert.False((await env.Kube.GetAsync("edge-bad")).Metadata.Annotations?.ContainsKey(KubeNames.DeclaredGenerationAnnotation) ?? false);
     }
 
+    [Fact]
+    public async Task Changing_a_policys_ClusterRoles_re_reports_its_trusted_nodes_to_every_cluster_sync()
+    {
+        var probe = new ClusterSync.ProbeSync();
+        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-p");
+        await EnrollAsync(env, agent, pinned: false);
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-p" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-edge-p").Replace("clusterRoles: [edge-workload]", "clusterRoles: [edge-workload, metrics-reader]"));
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-p" && st.Phase == NodePhase.Enrolled
+            && st.ClusterRoles.SequenceEqual(["edge-workload", "metrics-reader"]))), Wait, "new roles applied without a transition");
+        Assert.Equal(NodePhase.Enrolled, (await env.NodeAsync("edge-p")).Phase);
+    }
+
     private static async Task EnrollAsync(KubeSilo env, TestAgent agent, bool pinned)
     {
         var name = agent.Device.NodeName;
