@@ -49,8 +49,9 @@ public sealed class EdgeNodeHandler(
             _cache.TryRemove(gone, out _);
             StartDeletion(gone, removeFinalizer: false);
         }
-        foreach (var item in items)
-            await ReconcileAsync(item, ct);
+        // A few at a time: after a first start every EdgeNode needs a declaration and a patch.
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = options.Value.StatusWriteConcurrency, CancellationToken = ct },
+            async (item, token) => await ReconcileAsync(item, token));
     }
 
     public async Task OnEventAsync(WatchEventType type, EdgeNodeResource item, CancellationToken ct)

@@ -128,6 +128,24 @@ public sealed class ClusterSyncGrainTests
     }
 
     [Fact]
+    public async Task A_burst_of_concurrent_reports_to_one_shard_is_all_persisted()
+    {
+        var probe = new ProbeSync();
+        await using var cluster = await StartAsync(probe);
+        var target = ClusterSyncShards.ShardOf("burst-0");
+        var names = Enumerable.Range(0, 5000).Select(i => $"burst-{i}").Where(n => ClusterSyncShards.ShardOf(n) == target).Take(40).ToList();
+        foreach (var name in names)
+            probe.Failing[name] = true;
+        var shard = cluster.GrainFactory.GetGrain<IClusterSyncGrain>(target);
+        await Task.WhenAll(names.Select(n => shard.ReportAsync(State(n, NodePhase.Failed, 1), Transition(n, NodePhase.Enrolled, NodePhase.Failed, 1))));
+
+        await cluster.RestartAsync(TestContext.Current.CancellationToken);
+        var pending = await cluster.GrainFactory.GetGrain<IClusterSyncGrain>(target).GetPendingAsync();
+        Assert.Equal(names.Order(StringComparer.Ordinal), pending.Select(p => p.NodeName));
+        Assert.All(pending, p => Assert.Equal(1, p.PendingTransitions));
+    }
+
+    [Fact]
     public async Task Pending_work_survives_a_silo_restart_and_is_resumed_without_anyone_calling_the_shard()
     {
         var probe = new ProbeSync();
