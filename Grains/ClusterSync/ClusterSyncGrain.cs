@@ -232,7 +232,8 @@ public sealed class ClusterSyncGrain(
             }
 
             var now = time.GetUtcNow();
-            if (errors.Count > 0)
+            // A newer report arrived meanwhile: its state is tried at once, not after this attempt's backoff.
+            if (errors.Count > 0 && entry.Version == version)
             {
                 entry.Attempts++;
                 entry.LastError = string.Join("; ", errors);
