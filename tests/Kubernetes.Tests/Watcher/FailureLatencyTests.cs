@@ -12,6 +12,7 @@ namespace OrleansAttest.Kubernetes.Tests.Watcher;
 /// are tampered with at once; per node, tamper → every registered sync has the Failed state, and the grain's
 /// transition → that moment. Figures are written to the test output; the bound is the target, quote interval + 1 s.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class FailureLatencyTests(ITestOutputHelper output)
 {
     [Fact]
