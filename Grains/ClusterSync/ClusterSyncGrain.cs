@@ -29,7 +29,9 @@ public sealed class ClusterSyncGrain(
     /// <summary>What was last fully applied per node (memory only): a repeated identical report is then a no-op.</summary>
     private readonly Dictionary<string, ClusterNodeState> _applied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    /// <summary>The write in progress, and the one queued behind it that every later caller joins (group commit).</summary>
+    private Task _writing = Task.CompletedTask;
+    private TaskCompletionSource? _queuedWrite;
     private IGrainTimer? _timer;
     private bool _reminderRegistered;
 
@@ -230,7 +232,8 @@ public sealed class ClusterSyncGrain(
             }
 
             var now = time.GetUtcNow();
-            if (errors.Count > 0)
+            // A newer report arrived meanwhile: its state is tried at once, not after this attempt's backoff.
+            if (errors.Count > 0 && entry.Version == version)
             {
                 entry.Attempts++;
                 entry.LastError = string.Join("; ", errors);
@@ -283,17 +286,45 @@ public sealed class ClusterSyncGrain(
         }
     }
 
-    private async Task WriteAsync()
+    /// <summary>
+    /// Persists the pending entries. Writes never overlap (one ETag), and callers arriving while one runs share the next
+    /// one, so a burst of reports during an outage costs a few writes of the shard, not one per report.
+    /// </summary>
+    private Task WriteAsync()
     {
-        await _writeGate.WaitAsync();
+        if (_queuedWrite is { } queued)
+            return queued.Task;
+        // Queued before it can start, so every caller from here until its snapshot joins it.
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queuedWrite = next;
+        _ = WriteAfterAsync(_writing, next);
+        return next.Task;
+    }
+
+    private async Task WriteAfterAsync(Task previous, TaskCompletionSource done)
+    {
         try
         {
-            state.State.Entries = _entries.Values.ToList();
-            await state.WriteStateAsync();
+            await previous;
         }
-        finally
+        catch
         {
-            _writeGate.Release();
+            // That write's callers saw its failure; this one writes the current state afresh.
+        }
+        if (ReferenceEquals(_queuedWrite, done))
+            _queuedWrite = null;
+        try
+        {
+            // The snapshot is taken now, on the activation: everything changed before this point is in it.
+            state.State.Entries = _entries.Values.ToList();
+            var write = state.WriteStateAsync();
+            _writing = write;
+            await write;
+            done.SetResult();
+        }
+        catch (Exception e)
+        {
+            done.SetException(e);
         }
     }
 

@@ -30,6 +30,7 @@ public sealed partial class KubernetesOptionsValidator : IValidateOptions<Kubern
             errors.Add($"kubernetes-lease-namespace-invalid: {s}:LeaseNamespace '{ns}' is not a namespace name (DNS-1123 label).");
         if (!DnsLabel().IsMatch(o.EventNamespace ?? ""))
             errors.Add($"kubernetes-event-namespace-invalid: {s}:EventNamespace '{o.EventNamespace}' is not a namespace name (DNS-1123 label).");
+        // Under a minute: some KubernetesClient versions write leaseDurationSeconds from TimeSpan.Seconds (the seconds component only).
         if (o.RetryPeriod <= TimeSpan.Zero || o.RenewDeadline <= o.RetryPeriod || o.LeaseDuration <= o.RenewDeadline || o.LeaseDuration >= TimeSpan.FromMinutes(1))
             errors.Add($"kubernetes-lease-timings-invalid: {s}: need 0 < RetryPeriod ({o.RetryPeriod}) < RenewDeadline ({o.RenewDeadline}) < LeaseDuration ({o.LeaseDuration}) < 1 minute, e.g. 2 s, 10 s, 15 s.");
         if (o.ErrorBackoffInitial <= TimeSpan.Zero || o.ErrorBackoffMax < o.ErrorBackoffInitial)

@@ -42,15 +42,16 @@ public sealed class EdgeNodeHandler(
     public async Task OnListedAsync(IReadOnlyList<EdgeNodeResource> items, CancellationToken ct)
     {
         _leading = ct;
-        var names = items.Select(i => i.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var names = items.Select(i => i.Metadata?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _cache.Keys.Where(k => !names.Contains(k)).ToList())
         {
             // Deleted while nobody watched and without our finalizer (or after it was removed): make sure the grain is gone.
             _cache.TryRemove(gone, out _);
             StartDeletion(gone, removeFinalizer: false);
         }
-        foreach (var item in items)
-            await ReconcileAsync(item, ct);
+        // A few at a time: after a first start every EdgeNode needs a declaration and a patch.
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = options.Value.StatusWriteConcurrency, CancellationToken = ct },
+            async (item, token) => await ReconcileAsync(item, token));
     }
 
     public async Task OnEventAsync(WatchEventType type, EdgeNodeResource item, CancellationToken ct)
@@ -67,7 +68,12 @@ public sealed class EdgeNodeHandler(
 
     private async Task ReconcileAsync(EdgeNodeResource node, CancellationToken ct)
     {
-        var name = node.Metadata.Name;
+        if (node.Metadata?.Name is not { Length: > 0 } name || node.Spec is null)
+        {
+            metrics.Error(Kind);
+            logger.LogWarning("An EdgeNode without a name or spec was ignored");
+            return;
+        }
         _cache[name] = node;
         try
         {

@@ -87,6 +87,8 @@ public sealed class EdgeWatcherService(
                 if (work is not null)
                     await work;
                 leading?.Dispose();
+                if (work is not null && stoppingToken.IsCancellationRequested)
+                    await ReleaseAsync(o);
             }
             if (failures > 0 && !stoppingToken.IsCancellationRequested)
             {
@@ -98,6 +100,30 @@ public sealed class EdgeWatcherService(
                 {
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// On shutdown, hands the Lease back (empty holder, as client-go's ReleaseOnCancel does) so another silo takes over
+    /// within its retry period instead of waiting out the lease duration. Best effort: a failure only costs that wait.
+    /// </summary>
+    private async Task ReleaseAsync(KubernetesOptions o)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(o.LeaseName, o.LeaseNamespace, cancellationToken: timeout.Token);
+            if (lease.Spec is null || lease.Spec.HolderIdentity != o.Identity)
+                return;
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, o.LeaseName, o.LeaseNamespace, cancellationToken: timeout.Token);
+            logger.LogInformation("Released Lease {Namespace}/{Lease} on shutdown", o.LeaseNamespace, o.LeaseName);
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation(e, "Lease {Namespace}/{Lease} was not released on shutdown; another silo takes over when it expires", o.LeaseNamespace, o.LeaseName);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.ClusterSync;
 using OrleansAttest.Grains.Interfaces;
 
 namespace OrleansAttest.Silo.Kubernetes.Watching;
@@ -29,7 +30,7 @@ public sealed class PolicyHandler(
 
     public async Task OnListedAsync(IReadOnlyList<AttestationPolicyResource> items, CancellationToken ct)
     {
-        var names = items.Select(i => i.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var names = items.Select(i => i.Metadata?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _known.Keys.Where(k => !names.Contains(k)).ToList())
             await DeleteAsync(gone);
         foreach (var item in items)
@@ -61,7 +62,12 @@ public sealed class PolicyHandler(
 
     private async Task ReconcileAsync(AttestationPolicyResource resource, CancellationToken ct)
     {
-        var name = resource.Metadata.Name;
+        if (resource.Metadata?.Name is not { Length: > 0 } name || resource.Spec is null)
+        {
+            metrics.Error(Kind);
+            logger.LogWarning("An AttestationPolicy without a name or spec was ignored");
+            return;
+        }
         long generation = resource.Metadata.Generation ?? 0;
         try
         {
@@ -73,6 +79,7 @@ public sealed class PolicyHandler(
                 return;
             }
             var (policy, problems) = PolicySpecConverter.Convert(name, resource.Spec);
+            var stored = policy is null ? null : await grain.GetAsync();
             OperationResult result = policy is null
                 ? OperationResult.Refused(ConversionFailedReason, $"AttestationPolicy '{name}' generation {generation} cannot be converted: {string.Join("; ", problems)}")
                 : await grain.SetAsync(policy);
@@ -98,7 +105,15 @@ public sealed class PolicyHandler(
             }, ct);
             _known[name] = generation;
             if (result.Accepted)
+            {
                 logger.LogInformation("AttestationPolicy {Policy} generation {Generation} stored as version {Version}", name, generation, version);
+                if (stored is not null && (!stored.ClusterRoles.SequenceEqual(policy!.ClusterRoles) || !stored.FailureActions.SequenceEqual(policy.FailureActions)))
+                {
+                    // Roles and failure actions are part of each node's cluster state: re-report the policy's nodes.
+                    int nodes = await ClusterSyncPolicyChanges.ReportAsync(grains, policy with { Version = version ?? 0 }, ct);
+                    logger.LogInformation("AttestationPolicy {Policy}: ClusterRoles or failure actions changed; {Nodes} node(s) re-reported to cluster sync", name, nodes);
+                }
+            }
             else
             {
                 logger.LogWarning("AttestationPolicy {Policy} generation {Generation} refused ({Reason}): {Detail}", name, generation, result.ReasonCode, result.Detail);

@@ -85,7 +85,16 @@ public sealed class ResourceWatchLoop<T, TList>(
                     if (type == WatchEventType.Bookmark || item is null)
                         continue;
                     metrics.Event(kind, type.ToString());
-                    await handler.OnEventAsync(type, item, ct);
+                    try
+                    {
+                        await handler.OnEventAsync(type, item, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One object the handler cannot take must not restart the watch for all the others; the resync retries it.
+                        metrics.Error(kind);
+                        logger.LogWarning(e, "Handling {Type} of {Kind} {Name} failed", type, kind, item.Metadata?.Name);
+                    }
                 }
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -14,6 +14,7 @@ public sealed class ProbeSync : IClusterNodeSync, IClusterNodeEvents
     public ConcurrentDictionary<string, bool> Hanging { get; } = new();
     public ConcurrentQueue<(string Node, Grains.Interfaces.NodePhase Phase, DateTimeOffset At)> Applied { get; } = new();
     public ConcurrentQueue<ClusterNodeTransition> Recorded { get; } = new();
+    public ConcurrentQueue<ClusterNodeState> States { get; } = new();
     public ConcurrentDictionary<string, int> Attempts { get; } = new();
 
     public string Name => "probe";
@@ -28,6 +29,7 @@ public sealed class ProbeSync : IClusterNodeSync, IClusterNodeEvents
         if (Failing.ContainsKey(state.NodeName))
             throw new InvalidOperationException($"probe told to fail for {state.NodeName}");
         Applied.Enqueue((state.NodeName, state.Phase, DateTimeOffset.UtcNow));
+        States.Enqueue(state);
     }
 
     public Task RecordAsync(ClusterNodeTransition transition, CancellationToken cancellationToken)

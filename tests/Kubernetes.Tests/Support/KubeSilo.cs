@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansAttest.Fixtures.Cluster;
@@ -37,7 +36,8 @@ public sealed class KubeSilo : IAsyncDisposable
     public IGrainFactory Grains => Cluster.GrainFactory;
     public KubeApiServer Server => Kube.Server;
 
-    public static async Task<KubeSilo> StartAsync(int silos = 1, IDictionary<string, string?>? overrides = null, KubeApiServerOptions? serverOptions = null)
+    public static async Task<KubeSilo> StartAsync(int silos = 1, IDictionary<string, string?>? overrides = null, KubeApiServerOptions? serverOptions = null,
+        Action<IServiceCollection>? services = null)
     {
         var kube = await KubeClientFixture.StartAsync(serverOptions ?? new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(300) });
         var kubectl = await Kubectl.CreateAsync(kube.Server);
@@ -95,6 +95,7 @@ public sealed class KubeSilo : IAsyncDisposable
                 });
                 silo.Services.Configure<PolicyCacheOptions>(o => o.CacheTtl = TimeSpan.FromMilliseconds(300));
                 silo.Services.AddOrleansAttestKubernetes(configuration);
+                services?.Invoke(silo.Services);
             },
         }, TestContext.Current.CancellationToken);
         return new KubeSilo(kube, kubectl, cluster, redis);

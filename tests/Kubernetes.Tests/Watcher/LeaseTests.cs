@@ -35,4 +35,25 @@ public sealed class LeaseTests
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Declared, TimeSpan.FromSeconds(20), "declared by the new watcher");
         await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-l")).Metadata.Finalizers?.Count == 1, TimeSpan.FromSeconds(20), "finalizer added");
     }
+
+    [Fact]
+    public async Task A_gracefully_stopped_holder_hands_the_Lease_back_and_the_other_silo_takes_over()
+    {
+        // A long lease: without the hand-back the follower would wait it out.
+        await using var env = await KubeSilo.StartAsync(silos: 2, overrides: new Dictionary<string, string?>
+        {
+            ["OrleansAttest:Kubernetes:LeaseDuration"] = "00:00:30",
+            ["OrleansAttest:Kubernetes:RenewDeadline"] = "00:00:20",
+        });
+        var leader = await env.WaitForLeaderAsync(TimeSpan.FromSeconds(40));
+        var follower = env.Cluster.Silos.Single(s => s != leader);
+        var holder = (await env.Kube.Client.CoordinationV1.ReadNamespacedLeaseAsync("orleansattest-watcher", "default", cancellationToken: TestContext.Current.CancellationToken)).Spec.HolderIdentity;
+
+        await env.Cluster.StopSiloAsync(leader);
+        await Eventually.UntilAsync(() => Task.FromResult(follower.Services.GetRequiredService<KubernetesWatchMetrics>().IsLeader),
+            TimeSpan.FromSeconds(15), "the other silo holds the Lease well within the 30 s lease duration");
+        var lease = await env.Kube.Client.CoordinationV1.ReadNamespacedLeaseAsync("orleansattest-watcher", "default", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.NotEqual(holder, lease.Spec.HolderIdentity);
+        Assert.False(string.IsNullOrEmpty(lease.Spec.HolderIdentity));
+    }
 }

@@ -38,6 +38,7 @@ public sealed class StatusRefreshTests
         }
         var grain = await env.NodeAsync("edge-r");
         Assert.True(grain.Attestations >= 10, $"only {grain.Attestations} attestations");
-        Assert.InRange(times.Count, 2, 4);
+        // At most one rewrite per 3 s interval (+ the value seen at the start), against ~14 quotes.
+        Assert.InRange(times.Count, 2, 5);
     }
 }

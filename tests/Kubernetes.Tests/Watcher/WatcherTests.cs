@@ -149,11 +149,13 @@ public sealed class WatcherTests
     public async Task With_the_API_server_down_during_a_failure_status_and_one_event_arrive_once_it_is_back()
     {
         await using var env = await KubeSilo.StartAsync();
-        await env.WaitForLeaderAsync();
+        var leader = (await env.WaitForLeaderAsync()).Services.GetRequiredService<KubernetesWatchMetrics>();
         using var agent = new TestAgent(env.Grains, "edge-d");
         await EnrollAsync(env, agent, pinned: true);
 
         env.Server.Down = true;
+        // The Lease cannot be renewed: watching stops within the renew deadline (2 s here).
+        await Eventually.UntilAsync(() => Task.FromResult(!leader.IsLeader), TimeSpan.FromSeconds(5), "watcher stops when the Lease cannot be renewed");
         agent.Device.Measure(7, "unsigned bootloader");
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-d")).Phase == NodePhase.Failed, Wait, "grain Failed");
         // Cluster sync keeps the work and retries while the API server answers 503.
@@ -168,6 +170,7 @@ public sealed class WatcherTests
 
         env.Server.Down = false;
         await Eventually.UntilAsync(async () => await ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-d"), Wait, "cluster sync caught up");
+        await Eventually.UntilAsync(() => Task.FromResult(leader.IsLeader), Wait, "the Lease is held again");
         var node = await env.Kube.GetAsync("edge-d");
         var grain = await env.NodeAsync("edge-d");
         Assert.Equal(grain.Phase.ToString(), node.Status!.Phase);
@@ -242,6 +245,62 @@ public sealed class WatcherTests
         Assert.False((await env.NodeAsync("edge-m")).Declared);
         Assert.False((await env.NodeAsync("other-node")).Declared);
         Assert.Null((await env.Kube.GetAsync("edge-m")).Metadata.Finalizers);
+    }
+
+    [Fact]
+    public async Task An_EK_certificate_PEM_is_declared_and_an_unreadable_one_is_refused_with_a_Warning_event()
+    {
+        await using var env = await KubeSilo.StartAsync();
+        await env.WaitForLeaderAsync();
+        var pem = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", OrleansAttest.Fixtures.SharedVectors.ReadBytes("ek_rsa_cert.der")));
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: edge.orleansattest.io/v1alpha1
+            kind: EdgeNode
+            metadata:
+              name: edge-c
+            spec:
+              nodeName: edge-c
+              ekCertificate: |
+            {{string.Join('\n', pem.Split('\n').Select(l => "    " + l))}}
+            """);
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-c")).Declared, Wait, "declared by EK certificate");
+        Assert.Equal("default", (await env.NodeAsync("edge-c")).PolicyName);
+
+        await env.Kubectl.ApplyAsync("""
+            apiVersion: edge.orleansattest.io/v1alpha1
+            kind: EdgeNode
+            metadata:
+              name: edge-bad
+            spec:
+              nodeName: edge-bad
+              ekCertificate: |
+                -----BEGIN CERTIFICATE-----
+                AAAA
+                -----END CERTIFICATE-----
+            """);
+        var refusal = await Eventually.SucceedsAsync(async () =>
+            (await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default")).Items.Single(e => e.InvolvedObject.Name == "edge-bad" && e.Reason == "DeclarationInvalid"),
+            Wait, "declaration-invalid Event");
+        Assert.Equal("Warning", refusal.Type);
+        Assert.Contains("EK certificate", refusal.Message);
+        Assert.False((await env.NodeAsync("edge-bad")).Declared);
+        Assert.False((await env.Kube.GetAsync("edge-bad")).Metadata.Annotations?.ContainsKey(KubeNames.DeclaredGenerationAnnotation) ?? false);
+    }
+
+    [Fact]
+    public async Task Changing_a_policys_ClusterRoles_re_reports_its_trusted_nodes_to_every_cluster_sync()
+    {
+        var probe = new ClusterSync.ProbeSync();
+        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
+        await env.WaitForLeaderAsync();
+        using var agent = new TestAgent(env.Grains, "edge-p");
+        await EnrollAsync(env, agent, pinned: false);
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-p" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-edge-p").Replace("clusterRoles: [edge-workload]", "clusterRoles: [edge-workload, metrics-reader]"));
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-p" && st.Phase == NodePhase.Enrolled
+            && st.ClusterRoles.SequenceEqual(["edge-workload", "metrics-reader"]))), Wait, "new roles applied without a transition");
+        Assert.Equal(NodePhase.Enrolled, (await env.NodeAsync("edge-p")).Phase);
     }
 
     private static async Task EnrollAsync(KubeSilo env, TestAgent agent, bool pinned)
