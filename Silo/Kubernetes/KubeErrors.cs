@@ -18,4 +18,18 @@ public static class KubeErrors
     public static bool IsConflict(Exception e) => StatusOf(e) == HttpStatusCode.Conflict;
 
     public static bool IsGone(Exception e) => StatusOf(e) == HttpStatusCode.Gone;
+
+    /// <summary>Deletes, treating 404 as already done; true when something was deleted.</summary>
+    public static async Task<bool> DeleteIgnoringMissingAsync(Func<Task> delete)
+    {
+        try
+        {
+            await delete();
+            return true;
+        }
+        catch (Exception e) when (IsNotFound(e))
+        {
+            return false;
+        }
+    }
 }

@@ -37,7 +37,7 @@ public sealed class NodeRoleBindings(IKubernetes kube)
                 await kube.RbacAuthorizationV1.CreateClusterRoleBindingAsync(Binding(nodeName, role), cancellationToken: cancellationToken);
                 created++;
             }
-            catch (HttpOperationException e) when (KubeErrors.Status(e) == System.Net.HttpStatusCode.Forbidden)
+            catch (HttpOperationException e) when (KubeErrors.StatusOf(e) == System.Net.HttpStatusCode.Forbidden)
             {
                 throw new KubernetesAccessException(
                     $"ClusterRoleBinding {name} may not be created (HTTP 403): OrleansAttest may bind only the ClusterRoles it was granted 'bind' on " +

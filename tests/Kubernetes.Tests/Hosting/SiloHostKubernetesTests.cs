@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using k8s;
 using OrleansAttest.Benchmarks.Simulation;
 using OrleansAttest.Fixtures.Cluster;
@@ -20,7 +18,7 @@ public sealed class SiloHostKubernetesTests
         await using var kube = await KubeClientFixture.StartAsync();
         using var kubectl = await Support.Kubectl.CreateAsync(kube.Server);
         await kubectl.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: attest\n");
-        using var silo = StartSilo(new()
+        await using var silo = StartSilo(new()
         {
             ["OrleansAttest__Kubernetes__Enabled"] = "true",
             ["OrleansAttest__Kubernetes__Kubeconfig"] = kubectl.KubeconfigPath,
@@ -30,7 +28,7 @@ public sealed class SiloHostKubernetesTests
 
         await Eventually.UntilAsync(async () =>
         {
-            Assert.False(silo.Process.HasExited, silo.Output);
+            Assert.False(silo.HasExited, silo.Output);
             var lease = await kube.Client.CoordinationV1.ReadNamespacedLeaseAsync("orleansattest-watcher", "attest");
             return lease.Spec.HolderIdentity == "attest-silo-0";
         }, TimeSpan.FromSeconds(30), "the silo holds Lease attest/orleansattest-watcher");
@@ -51,44 +49,25 @@ public sealed class SiloHostKubernetesTests
     [Fact]
     public async Task Invalid_Kubernetes_settings_stop_the_silo_with_exit_code_2_and_the_reason_code()
     {
-        using var silo = StartSilo(new()
+        await using var silo = StartSilo(new()
         {
             ["OrleansAttest__Kubernetes__Enabled"] = "true",
             ["OrleansAttest__Kubernetes__Kubeconfig"] = "/nonexistent/kubeconfig",
             ["OrleansAttest__Kubernetes__LeaseName"] = "Not A Name",
         });
-        Assert.True(silo.Process.WaitForExit(TimeSpan.FromSeconds(30)), "the silo did not exit");
-        silo.Process.WaitForExit();
-        Assert.Equal(2, silo.Process.ExitCode);
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not exit");
+        Assert.Equal(2, silo.ExitCode);
         Assert.Contains("kubernetes-kubeconfig-not-found", silo.Output);
         Assert.Contains("kubernetes-lease-name-invalid", silo.Output);
     }
 
-    private static RunningSilo StartSilo(Dictionary<string, string> environment)
+    private static SiloProcess StartSilo(Dictionary<string, string> environment)
     {
         var directory = TestDirectory.Create("silo-kube");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        return SiloProcess.Start(directory, new Dictionary<string, string>(environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrleansAttest.Silo.dll"));
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["OrleansAttest__Silo__SiloPort"] = FreeTcpPort.Next().ToString(),
-            ["OrleansAttest__Silo__GatewayPort"] = FreeTcpPort.Next().ToString(),
-            ["OrleansAttest__Silo__HttpPort"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Dashboard__Enabled"] = "false",
-            ["OrleansAttest__Storage__GarnetPort"] = FreeTcpPort.Next().ToString(),
             ["OrleansAttest__Storage__DataDirectory"] = Path.Combine(directory, "data"),
-            ["OrleansAttest__Gateway__Port"] = FreeTcpPort.Next().ToString(),
-            ["OrleansAttest__Admin__Port"] = FreeTcpPort.Next().ToString(),
-            ["OrleansAttest__Admin__Token"] = "kubernetes-tests-admin-token-0123456789",
-            ["OrleansAttest__Storage__GarnetMemory"] = "64m",
-            ["OrleansAttest__Storage__GarnetIndex"] = "1m",
-        }.Concat(environment))
-            start.Environment[key] = value;
-        return new RunningSilo(Process.Start(start)!);
+        });
     }
 }

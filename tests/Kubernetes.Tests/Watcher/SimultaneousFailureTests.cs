@@ -8,15 +8,14 @@ using OrleansAttest.Kubernetes.Tests.Support;
 namespace OrleansAttest.Kubernetes.Tests.Watcher;
 
 /// <summary>
-/// How fast a failure reaches the cluster syncs (where the access sync revokes): 20 enrolled nodes (quote interval 2 s)
-/// are tampered with at once; per node, tamper → every registered sync has the Failed state, and the grain's
-/// transition → that moment. Figures are written to the test output; the bound is the target, quote interval + 1 s.
+/// 20 enrolled nodes (quote interval 2 s) tampered with at once: every failure reaches the cluster syncs (where the
+/// access sync revokes) and every EdgeNode's status. How fast is measured by benchmarks/Revocation, not asserted here.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed class FailureLatencyTests(ITestOutputHelper output)
+public sealed class SimultaneousFailureTests
 {
     [Fact]
-    public async Task A_failure_reaches_the_cluster_syncs_within_one_quote_interval_plus_one_second()
+    public async Task Twenty_simultaneous_failures_all_reach_the_cluster_syncs_and_the_EdgeNode_status()
     {
         var probe = new ProbeSync();
         await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
@@ -34,28 +33,11 @@ public sealed class FailureLatencyTests(ITestOutputHelper output)
             await Eventually.UntilAsync(() => Task.FromResult(agents.All(a => probe.Applied.Any(x => x.Node == a.Device.NodeName && x.Phase == NodePhase.Enrolled))),
                 TimeSpan.FromSeconds(20), "all Enrolled at the syncs");
 
-            var tampered = new Dictionary<string, DateTimeOffset>();
             foreach (var agent in agents)
-            {
-                tampered[agent.Device.NodeName] = DateTimeOffset.UtcNow;
                 agent.Device.Measure(7, "unsigned bootloader");
-            }
             await Eventually.UntilAsync(() => Task.FromResult(agents.All(a => probe.Applied.Any(x => x.Node == a.Device.NodeName && x.Phase == NodePhase.Failed))),
-                TimeSpan.FromSeconds(15), "all Failed at the syncs");
-
-            var fromTamper = new List<double>();
-            var fromTransition = new List<double>();
-            foreach (var agent in agents)
-            {
-                var name = agent.Device.NodeName;
-                var applied = probe.Applied.First(x => x.Node == name && x.Phase == NodePhase.Failed).At;
-                var state = probe.States.First(s => s.NodeName == name && s.Phase == NodePhase.Failed);
-                fromTamper.Add((applied - tampered[name]).TotalMilliseconds);
-                fromTransition.Add((applied - state.Since).TotalMilliseconds);
-            }
-            output.WriteLine($"tamper -> syncs applied Failed (ms): median {Percentile(fromTamper, 0.5):F0}, p99 {Percentile(fromTamper, 0.99):F0}, max {fromTamper.Max():F0} (n={fromTamper.Count}, quote interval 2000)");
-            output.WriteLine($"transition persisted -> syncs applied (ms): median {Percentile(fromTransition, 0.5):F0}, p99 {Percentile(fromTransition, 0.99):F0}, max {fromTransition.Max():F0}");
-            Assert.True(Percentile(fromTamper, 0.99) <= 3000, $"p99 {Percentile(fromTamper, 0.99):F0} ms exceeds quote interval + 1 s");
+                TimeSpan.FromSeconds(30), "all Failed at the syncs");
+            Assert.All(agents, a => Assert.Equal("pcr-value-not-allowed", probe.States.First(s => s.NodeName == a.Device.NodeName && s.Phase == NodePhase.Failed).ReasonCode));
             await Eventually.UntilAsync(async () => (await env.Kube.ListAsync()).Items.Count(n => n.Status?.Phase == "Failed") == agents.Count,
                 TimeSpan.FromSeconds(15), "every EdgeNode status Failed");
         }
@@ -63,11 +45,5 @@ public sealed class FailureLatencyTests(ITestOutputHelper output)
         {
             agents.ForEach(a => a.Dispose());
         }
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
     }
 }
