@@ -50,12 +50,13 @@ public sealed class StreamLimiterTests
             ListenAddress = "everywhere",
             MaxStreamsPerAddress = -1,
             MaxStreams = -5,
+            MaxStreamsPerConnection = 0,
             HandshakeTimeout = TimeSpan.Zero,
             Tls = new GatewayTlsOptions { CertificatePath = "/x.crt" },
         });
         var codes = errors.Select(e => e[..e.IndexOf(':')]).ToList();
         Assert.Equal(["gateway-port-invalid", "gateway-listen-address-invalid", "gateway-handshake-timeout-invalid",
-            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-tls-incomplete"], codes);
+            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-tls-incomplete"], codes);
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Enabled = false, Port = 0 }));
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Tls = new GatewayTlsOptions { DevelopmentCaDirectory = "/tmp/ca" } }));
     }

@@ -1,0 +1,7 @@
+namespace OrleansAttest.Benchmarks.Fleet.Hosting;
+
+/// <summary>How the product processes of a fleet run are configured (see benchmarks/README.md "Fleet").</summary>
+/// <param name="WorkingDirectory">Scratch directory: logs, redis-server's AOF, the development CA.</param>
+/// <param name="StreamsPerConnection">The gateway's <c>MaxStreamsPerConnection</c>: as many agents as the generator puts on one HTTP/2 connection.</param>
+/// <param name="ProductLogLevel">Level of the <c>OrleansAttest</c> log category in both processes (Information logs every hello and activation).</param>
+internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning");
