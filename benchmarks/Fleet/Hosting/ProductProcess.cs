@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 
@@ -36,9 +37,7 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     public static ProductProcess Start(string name, string workingDirectory, IReadOnlyDictionary<string, string> environment, int httpPort)
     {
-        var silo = Path.Combine(AppContext.BaseDirectory, "OrleansAttest.Silo.dll");
-        if (!File.Exists(silo))
-            throw new InvalidOperationException($"the silo executable {silo} is missing: build benchmarks/Fleet (it copies the Silo project's output)");
+        var silo = SiloExecutable();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -57,6 +56,19 @@ internal sealed class ProductProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return product;
+    }
+
+    /// <summary>The silo beside this program (its build copies it), else the Silo project's own output recorded at build time.</summary>
+    private static string SiloExecutable()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "OrleansAttest.Silo.dll");
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+            return beside;
+        var recorded = typeof(ProductProcess).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "SiloPath")?.Value;
+        if (recorded is { Length: > 0 } && File.Exists(recorded))
+            return recorded;
+        throw new InvalidOperationException($"the silo executable is missing ({beside}, {recorded}): build benchmarks/Fleet, which builds and copies the Silo project");
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200; fails with the log's path if the process exits or the time runs out.</summary>

@@ -4,7 +4,7 @@ namespace OrleansAttest.Benchmarks.Fleet.Measurement;
 
 /// <summary>
 /// The samples of a Prometheus text exposition (the silo's <c>/metrics</c>), for counters and histogram buckets:
-/// the sum of every series of a metric whose labels contain the given ones.
+/// the sum of every series of a metric whose labels contain the given ones. Lines it cannot read are skipped.
 /// </summary>
 internal sealed class PrometheusText
 {
@@ -27,6 +27,9 @@ internal sealed class PrometheusText
             if (brace >= 0 && brace < space)
             {
                 var close = line.LastIndexOf('}');
+                // A malformed line (no closing brace after the opening one) is skipped, not fatal.
+                if (close < brace)
+                    continue;
                 name = line[..brace];
                 labels = line[(brace + 1)..close];
                 valueStart = close + 1;
@@ -59,7 +62,13 @@ internal sealed class PrometheusText
             var le = labels.Split(',').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("le=\"", StringComparison.Ordinal));
             if (le is null)
                 continue;
-            var bound = le[4..^1] == "+Inf" ? double.PositiveInfinity : double.Parse(le[4..^1], CultureInfo.InvariantCulture);
+            if (le.Length < 5 || le[^1] != '"')
+                continue;
+            double bound;
+            if (le[4..^1] == "+Inf")
+                bound = double.PositiveInfinity;
+            else if (!double.TryParse(le[4..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out bound))
+                continue;
             buckets[bound] = buckets.GetValueOrDefault(bound) + value;
         }
         return buckets;
