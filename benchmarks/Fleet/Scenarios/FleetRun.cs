@@ -83,6 +83,7 @@ internal sealed class FleetRun : IAsyncDisposable
         Report.Note("topology: redis-server + silo process (role Silo, agent endpoint off) + gateway process (role Gateway) + this generator, all on this machine");
         Progress($"starting redis-server, silo and gateway in {_directory}");
         Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel), Http, cancellationToken);
+        Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {Cluster.Gateway.Pid}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
         Client = await FleetClient.StartAsync(Cluster.Storage, cancellationToken);
         await Client.SetPolicyAsync(BenchPolicy.Create(o.Interval) with { ResponseTimeout = ResponseTimeout });
         // Let the silo's start-up garbage settle before the baseline.
