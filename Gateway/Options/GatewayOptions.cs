@@ -21,6 +21,12 @@ public sealed class GatewayOptions
     /// </summary>
     public int MaxStreamsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// Handshakes (Hello received → stream activated) in flight at once on this gateway; beyond it a Hello is refused with
+    /// "gateway-busy" and the agent retries after its backoff, so an enrollment storm cannot flood the verifier. 0 = unlimited.
+    /// </summary>
+    public int MaxConcurrentHandshakes { get; set; } = 256;
+
     /// <summary>Largest agent message accepted, in bytes; larger ones are refused with "message-too-large".</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 

@@ -51,13 +51,29 @@ public sealed class StreamLimiterTests
             MaxStreamsPerAddress = -1,
             MaxStreams = -5,
             MaxStreamsPerConnection = 0,
+            MaxConcurrentHandshakes = -1,
             HandshakeTimeout = TimeSpan.Zero,
             Tls = new GatewayTlsOptions { CertificatePath = "/x.crt" },
         });
         var codes = errors.Select(e => e[..e.IndexOf(':')]).ToList();
         Assert.Equal(["gateway-port-invalid", "gateway-listen-address-invalid", "gateway-handshake-timeout-invalid",
-            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-tls-incomplete"], codes);
+            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-max-concurrent-handshakes-invalid", "gateway-tls-incomplete"], codes);
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Enabled = false, Port = 0 }));
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Tls = new GatewayTlsOptions { DevelopmentCaDirectory = "/tmp/ca" } }));
+    }
+
+    [Fact]
+    public void The_handshake_limiter_admits_up_to_its_limit_and_again_after_an_exit()
+    {
+        var limiter = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 2 }));
+        Assert.True(limiter.TryEnter());
+        Assert.True(limiter.TryEnter());
+        Assert.False(limiter.TryEnter());
+        Assert.Equal(2, limiter.InFlight);
+        limiter.Exit();
+        Assert.True(limiter.TryEnter());
+        var unlimited = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 0 }));
+        for (int i = 0; i < 5000; i++)
+            Assert.True(unlimited.TryEnter());
     }
 }
