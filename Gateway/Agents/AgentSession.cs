@@ -140,7 +140,8 @@ internal sealed class AgentSession(
         if (NodeNameProblem(hello.NodeName) is { } problem)
             return Refuse(GatewayReasons.InvalidNodeName, problem);
         _nodeName = hello.NodeName;
-        if (!handshakes.TryEnter())
+        // Waiting for a slot: the stream stays open and the agent sees nothing until it is served or refused.
+        if (!await EnterHandshakeAsync())
         {
             // Load shedding, not bad input: counted, logged at Debug (a storm would write one warning per agent).
             metrics.Refused(GatewayReasons.GatewayBusy);
@@ -232,6 +233,18 @@ internal sealed class AgentSession(
             logger.LogWarning(e, "Node {Node}: credential acknowledgement {Generation} could not be relayed to the verifier", _nodeName, ack.Generation);
         }
         return true;
+    }
+
+    private async Task<bool> EnterHandshakeAsync()
+    {
+        try
+        {
+            return await handshakes.EnterAsync(options.HandshakeTimeout / 2, context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void EndHandshake()

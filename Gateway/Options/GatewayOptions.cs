@@ -22,8 +22,8 @@ public sealed class GatewayOptions
     public int MaxStreamsPerConnection { get; set; } = 100;
 
     /// <summary>
-    /// Handshakes (Hello received → stream activated) in flight at once on this gateway; beyond it a Hello is refused with
-    /// "gateway-busy" and the agent retries after its backoff, so an enrollment storm cannot flood the verifier. 0 = unlimited.
+    /// Handshakes (Hello received → stream activated) in flight at once on this gateway; a Hello beyond it waits for a slot
+    /// (at most half the handshake timeout, then "gateway-busy"), so an enrollment storm cannot flood the verifier. 0 = unlimited.
     /// </summary>
     public int MaxConcurrentHandshakes { get; set; } = 256;
 

@@ -9,14 +9,19 @@ using OrleansAttest.Protocol.V1;
 
 namespace OrleansAttest.Gateway.Tests.EndToEnd;
 
-/// <summary>Beyond MaxConcurrentHandshakes a Hello is refused "gateway-busy" before any grain work; a freed slot admits again.</summary>
+/// <summary>Beyond MaxConcurrentHandshakes a Hello waits, then is refused "gateway-busy" before any grain work; a freed slot admits again.</summary>
 [Collection(GatewayClusterCollection.Name)]
 public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public async Task A_hello_beyond_the_handshake_limit_is_refused_busy_and_a_freed_slot_admits_the_next_one()
+    public async Task A_hello_beyond_the_handshake_limit_waits_is_refused_busy_and_a_freed_slot_admits_the_next_one()
     {
-        await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o => o.MaxConcurrentHandshakes = 1);
+        await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o =>
+        {
+            o.MaxConcurrentHandshakes = 1;
+            // A Hello waits for a slot at most half of this.
+            o.HandshakeTimeout = TimeSpan.FromSeconds(6);
+        });
         var handshakes = gateway.Services.GetRequiredService<HandshakeLimiter>();
         using var refusals = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
         using var channel = RawAgentStream.Channel(gateway.Address, fixture.CaPath);
@@ -26,7 +31,7 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
         try
         {
             // The one slot is taken (as by an agent between its Hello and its proof).
-            Assert.True(handshakes.TryEnter());
+            Assert.True(await handshakes.EnterAsync(TimeSpan.Zero, ct));
             using (var busy = client.Connect(cancellationToken: ct))
             {
                 await busy.RequestStream.WriteAsync(Hello("edge-gw-handshake-undeclared"), ct);
@@ -37,12 +42,16 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
             Assert.Equal(1, refusals[GatewayReasons.GatewayBusy]);
             Assert.Equal(1, handshakes.InFlight);
 
-            // Freed: the next Hello reaches the grain (which refuses an undeclared node on its own terms), and its slot is returned.
-            handshakes.Exit();
-            using (var admitted = client.Connect(cancellationToken: ct))
+            // A Hello that arrives while the slot is taken waits; freed during its wait, it reaches the grain (which refuses an
+            // undeclared node on its own terms), and its slot is returned.
+            using (var waiting = client.Connect(cancellationToken: ct))
             {
-                await admitted.RequestStream.WriteAsync(Hello("edge-gw-handshake-undeclared"), ct);
-                Assert.Equal(NodeReasons.NodeNotDeclared, (await NextAsync(admitted)).Refused.ReasonCode);
+                await waiting.RequestStream.WriteAsync(Hello("edge-gw-handshake-undeclared"), ct);
+                var answer = NextAsync(waiting);
+                await Task.Delay(500, ct);
+                Assert.False(answer.IsCompleted, "the waiting Hello was answered while the slot was taken");
+                handshakes.Exit();
+                Assert.Equal(NodeReasons.NodeNotDeclared, (await answer).Refused.ReasonCode);
             }
             await TestNodes.UntilAsync(() => handshakes.InFlight == 0, "the grain-refused handshake's slot is free again");
 

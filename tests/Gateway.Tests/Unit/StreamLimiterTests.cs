@@ -63,17 +63,21 @@ public sealed class StreamLimiterTests
     }
 
     [Fact]
-    public void The_handshake_limiter_admits_up_to_its_limit_and_again_after_an_exit()
+    public async Task The_handshake_limiter_admits_up_to_its_limit_waits_for_a_freed_slot_and_times_out()
     {
         var limiter = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 2 }));
-        Assert.True(limiter.TryEnter());
-        Assert.True(limiter.TryEnter());
-        Assert.False(limiter.TryEnter());
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.False(await limiter.EnterAsync(TimeSpan.FromMilliseconds(50), ct));
         Assert.Equal(2, limiter.InFlight);
+        var waiting = limiter.EnterAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.False(waiting.IsCompleted);
         limiter.Exit();
-        Assert.True(limiter.TryEnter());
+        Assert.True(await waiting);
+        Assert.Equal(2, limiter.InFlight);
         var unlimited = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 0 }));
         for (int i = 0; i < 5000; i++)
-            Assert.True(unlimited.TryEnter());
+            Assert.True(await unlimited.EnterAsync(TimeSpan.Zero, ct));
     }
 }
