@@ -13,9 +13,10 @@ internal sealed class FleetArguments
     public Option<string?> WorkDirectory { get; } = new("--work-dir") { Description = "scratch directory for logs, redis data and the CA (kept); default: a temp directory, deleted" };
     public Option<bool> KeepFiles { get; } = new("--keep-logs") { Description = "keep the temp directory with the silo, gateway and redis logs" };
     public Option<string> ProductLogLevel { get; } = new("--product-log-level") { Description = "log level of the OrleansAttest category in the silo and gateway (Information logs every hello and activation)", DefaultValueFactory = _ => "Warning" };
+    public Option<int?> ThreadPoolSpinLimit { get; } = new("--product-spin-limit") { Description = "experiment: DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for the silo and gateway processes (default: as shipped)" };
     public Option<string?> Json { get; } = Options.Json();
 
-    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, Json];
+    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, Json];
 
     public FleetOptions Read(ParseResult parse) => new()
     {
@@ -25,5 +26,6 @@ internal sealed class FleetArguments
         WorkDirectory = parse.GetValue(WorkDirectory),
         KeepFiles = parse.GetValue(KeepFiles),
         ProductLogLevel = parse.GetRequiredValue(ProductLogLevel),
+        ThreadPoolSpinLimit = parse.GetValue(ThreadPoolSpinLimit),
     };
 }

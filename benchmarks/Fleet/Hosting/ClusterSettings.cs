@@ -4,4 +4,5 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 /// <param name="WorkingDirectory">Scratch directory: logs, redis-server's AOF, the development CA.</param>
 /// <param name="StreamsPerConnection">The gateway's <c>MaxStreamsPerConnection</c>: as many agents as the generator puts on one HTTP/2 connection.</param>
 /// <param name="ProductLogLevel">Level of the <c>OrleansAttest</c> log category in both processes (Information logs every hello and activation).</param>
-internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning");
+/// <param name="ThreadPoolSpinLimit">When set, <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c> for both processes (an experiment; null = the product's own setting).</param>
+internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning", int? ThreadPoolSpinLimit = null);

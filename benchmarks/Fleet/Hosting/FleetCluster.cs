@@ -46,22 +46,28 @@ internal sealed class FleetCluster : IAsyncDisposable
         try
         {
             var data = Path.Combine(settings.WorkingDirectory, "data");
-            Dictionary<string, string> Common(int httpPort) => new()
+            Dictionary<string, string> Common(int httpPort)
             {
-                ["OrleansAttest__Storage__Mode"] = "Redis",
-                ["OrleansAttest__Storage__ConnectionString"] = redis.ConnectionString,
-                ["OrleansAttest__Storage__DataDirectory"] = data,
-                ["OrleansAttest__Silo__ClusterId"] = ClusterId,
-                ["OrleansAttest__Silo__ServiceId"] = ServiceId,
-                ["OrleansAttest__Silo__AdvertisedAddress"] = "127.0.0.1",
-                ["OrleansAttest__Silo__SiloPort"] = Port(FreePort.Next()),
-                ["OrleansAttest__Silo__GatewayPort"] = Port(FreePort.Next()),
-                ["OrleansAttest__Silo__HttpPort"] = Port(httpPort),
-                ["OrleansAttest__Dashboard__Enabled"] = "false",
-                ["OrleansAttest__Admin__Enabled"] = "false",
-                ["Logging__LogLevel__OrleansAttest"] = settings.ProductLogLevel,
-                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-            };
+                var environment = new Dictionary<string, string>
+                {
+                    ["OrleansAttest__Storage__Mode"] = "Redis",
+                    ["OrleansAttest__Storage__ConnectionString"] = redis.ConnectionString,
+                    ["OrleansAttest__Storage__DataDirectory"] = data,
+                    ["OrleansAttest__Silo__ClusterId"] = ClusterId,
+                    ["OrleansAttest__Silo__ServiceId"] = ServiceId,
+                    ["OrleansAttest__Silo__AdvertisedAddress"] = "127.0.0.1",
+                    ["OrleansAttest__Silo__SiloPort"] = Port(FreePort.Next()),
+                    ["OrleansAttest__Silo__GatewayPort"] = Port(FreePort.Next()),
+                    ["OrleansAttest__Silo__HttpPort"] = Port(httpPort),
+                    ["OrleansAttest__Dashboard__Enabled"] = "false",
+                    ["OrleansAttest__Admin__Enabled"] = "false",
+                    ["Logging__LogLevel__OrleansAttest"] = settings.ProductLogLevel,
+                    ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+                };
+                if (settings.ThreadPoolSpinLimit is { } spin)
+                    environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Port(spin);
+                return environment;
+            }
             var siloHttp = FreePort.Next();
             var siloEnvironment = Common(siloHttp);
             siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";

@@ -37,6 +37,9 @@ internal sealed record FleetOptions
 
     public int DeclareConcurrency { get; init; } = 128;
 
+    /// <summary>Experiment: the product processes' thread-pool spin limit (null = as shipped).</summary>
+    public int? ThreadPoolSpinLimit { get; init; }
+
     /// <summary>Progress lines (standard error in the console; the test's output in the smoke test).</summary>
     public Action<string> Progress { get; init; } = line => Console.Error.WriteLine(line);
 }
