@@ -42,6 +42,8 @@ internal sealed class FleetCluster : IAsyncDisposable
         Directory.CreateDirectory(settings.WorkingDirectory);
         var redisDirectory = Directory.CreateDirectory(Path.Combine(settings.WorkingDirectory, "redis")).FullName;
         var redis = await RedisServerProcess.StartAsync(redisDirectory, cancellationToken);
+        var redisProcess = System.Diagnostics.Process.GetProcessById(redis.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProductProcess.KillQuietly(redisProcess);
         ProductProcess? silo = null, gateway = null;
         try
         {

@@ -51,6 +51,8 @@ internal sealed class ProductProcess : IAsyncDisposable
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"the {name} process did not start");
         var product = new ProductProcess(name, process, log, logPath, httpPort);
+        // A generator that is interrupted (Ctrl-C, SIGTERM) must not leave a silo or gateway running behind it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
         process.OutputDataReceived += (_, e) => product.Append(e.Data);
         process.ErrorDataReceived += (_, e) => product.Append(e.Data);
         process.BeginOutputReadLine();
@@ -116,6 +118,19 @@ internal sealed class ProductProcess : IAsyncDisposable
         _process.Dispose();
         lock (_log)
             _log.Dispose();
+    }
+
+    /// <summary>Kills <paramref name="process"/> and its children if it still runs; never throws.</summary>
+    public static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+        }
     }
 
     private void Append(string? line)
