@@ -16,4 +16,5 @@ if (parsed.Errors.Count > 0)
         Console.Error.WriteLine($"orleansattest-fleet-bench: {error.Message}");
     return 2;
 }
-return await parsed.InvokeAsync();
+// Ctrl-C / SIGTERM cancel the run; it then stops the product processes it started, which takes a few seconds.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

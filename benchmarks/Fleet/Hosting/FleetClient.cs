@@ -23,6 +23,7 @@ internal sealed class FleetClient : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
