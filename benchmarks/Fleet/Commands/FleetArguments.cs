@@ -14,9 +14,10 @@ internal sealed class FleetArguments
     public Option<bool> KeepFiles { get; } = new("--keep-logs") { Description = "keep the temp directory with the silo, gateway and redis logs" };
     public Option<string> ProductLogLevel { get; } = new("--product-log-level") { Description = "log level of the OrleansAttest category in the silo and gateway (Information logs every hello and activation)", DefaultValueFactory = _ => "Warning" };
     public Option<int?> ThreadPoolSpinLimit { get; } = new("--product-spin-limit") { Description = "experiment: DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for the silo and gateway processes (default: as shipped)" };
+    public Option<int?> MaxHandshakes { get; } = new("--max-handshakes") { Description = "the gateway's MaxConcurrentHandshakes (default: the product default; 0 = unlimited)" };
     public Option<string?> Json { get; } = Options.Json();
 
-    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, Json];
+    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes, Json];
 
     public FleetOptions Read(ParseResult parse) => new()
     {
@@ -27,5 +28,6 @@ internal sealed class FleetArguments
         KeepFiles = parse.GetValue(KeepFiles),
         ProductLogLevel = parse.GetRequiredValue(ProductLogLevel),
         ThreadPoolSpinLimit = parse.GetValue(ThreadPoolSpinLimit),
+        MaxConcurrentHandshakes = parse.GetValue(MaxHandshakes),
     };
 }

@@ -85,6 +85,8 @@ internal sealed class FleetCluster : IAsyncDisposable
             gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
             gatewayEnvironment["OrleansAttest__Gateway__MaxStreams"] = "0";
             gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
+            if (settings.MaxConcurrentHandshakes is { } handshakes)
+                gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
             gateway = ProductProcess.Start("gateway", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
 
             await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);

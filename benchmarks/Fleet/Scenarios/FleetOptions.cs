@@ -40,6 +40,9 @@ internal sealed record FleetOptions
     /// <summary>Experiment: the product processes' thread-pool spin limit (null = as shipped).</summary>
     public int? ThreadPoolSpinLimit { get; init; }
 
+    /// <summary>The gateway's MaxConcurrentHandshakes (null = its default; 0 = unlimited).</summary>
+    public int? MaxConcurrentHandshakes { get; init; }
+
     /// <summary>Progress lines (standard error in the console; the test's output in the smoke test).</summary>
     public Action<string> Progress { get; init; } = line => Console.Error.WriteLine(line);
 }

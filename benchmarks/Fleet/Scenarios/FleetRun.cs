@@ -80,10 +80,11 @@ internal sealed class FleetRun : IAsyncDisposable
         Report.Parameter("nodes", o.Nodes).Parameter("interval", o.Interval.TotalSeconds, "s").Parameter("response timeout", ResponseTimeout.TotalSeconds, "s")
             .Parameter("missed-deadline threshold", Deadline.TotalSeconds, "s").Parameter("streams per connection", o.StreamsPerConnection)
             .Parameter("ramp", o.Ramp.TotalSeconds, "s").Parameter("product log level", o.ProductLogLevel)
+            .Parameter("gateway MaxConcurrentHandshakes", o.MaxConcurrentHandshakes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default")
             .Parameter("product thread-pool spin limit", o.ThreadPoolSpinLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as shipped");
         Report.Note("topology: redis-server + silo process (role Silo, agent endpoint off) + gateway process (role Gateway) + this generator, all on this machine");
         Progress($"starting redis-server, silo and gateway in {_directory}");
-        Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit), Http, cancellationToken);
+        Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit, o.MaxConcurrentHandshakes), Http, cancellationToken);
         Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {Cluster.Gateway.Pid}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
         Client = await FleetClient.StartAsync(Cluster.Storage, cancellationToken);
         await Client.SetPolicyAsync(BenchPolicy.Create(o.Interval) with { ResponseTimeout = ResponseTimeout });
