@@ -5,6 +5,8 @@
 #   scripts/bench.sh grains failover --nodes 300 [--watchdog 1m]          SIGKILL one of 3 silo processes
 #   scripts/bench.sh enrollment [--runs 30] [--ak rsa|ecc|both] [--json out.json]  agent start → credentials on disk (swtpm)
 #   scripts/bench.sh revocation [--runs 20] [--interval 2s] [--json out.json]  failed quote → last revocation write at the API server
+#   scripts/bench.sh fleet storm --nodes 10000 [--json out.json]         simulated agents → real gateway + silo processes
+#   scripts/bench.sh fleet steady --nodes 10000 --interval 10s --duration 60s [--json out.json]
 #   scripts/bench.sh micro [BenchmarkDotNet arguments, default --filter '*']
 # Builds in Release (artifacts in $BENCH_ARTIFACTS, default ./artifacts/bench), then runs. The consoles exit 1 when
 # a run saw something it must not (a false failure, nodes that never attested or were never revoked), 2 on bad arguments.
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 artifacts=${BENCH_ARTIFACTS:-$PWD/artifacts/bench}
@@ -36,6 +38,12 @@ case "$suite" in
     # In-process: the Kubernetes API test server and the product silo (SiloProgram.Build); no external tools needed.
     dotnet build benchmarks/Revocation/OrleansAttest.Benchmarks.Revocation.csproj -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly >&2
     exec "$artifacts/bin/OrleansAttest.Benchmarks.Revocation/release/orleansattest-revocation-bench" "$@"
+    ;;
+  fleet)
+    # redis-server for the cluster the silo and gateway processes share.
+    scripts/install-deps.sh
+    dotnet build benchmarks/Fleet/OrleansAttest.Benchmarks.Fleet.csproj -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly >&2
+    exec "$artifacts/bin/OrleansAttest.Benchmarks.Fleet/release/orleansattest-fleet-bench" "$@"
     ;;
   micro)
     [ $# -gt 0 ] || set -- --filter '*'

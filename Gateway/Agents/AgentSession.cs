@@ -24,6 +24,7 @@ internal sealed class AgentSession(
     IGrainFactory grains,
     GatewayOptions options,
     GatewayMetrics metrics,
+    HandshakeLimiter handshakes,
     ILogger logger,
     CancellationToken gatewayStopping)
 {
@@ -36,6 +37,7 @@ internal sealed class AgentSession(
     private IAgentChannel? _reference;
     private AgentChannel? _keepAlive;
     private bool _bound;
+    private bool _handshaking;
 
     private string Peer => context.Peer;
 
@@ -50,6 +52,7 @@ internal sealed class AgentSession(
         finally
         {
             _outbound.Writer.TryComplete();
+            EndHandshake();
             await FlushAsync(writer);
             await UnbindAsync();
             metrics.StreamClosed();
@@ -137,6 +140,17 @@ internal sealed class AgentSession(
         if (NodeNameProblem(hello.NodeName) is { } problem)
             return Refuse(GatewayReasons.InvalidNodeName, problem);
         _nodeName = hello.NodeName;
+        // Waiting for a slot: the stream stays open and the agent sees nothing until it is served or refused.
+        if (!await EnterHandshakeAsync())
+        {
+            // Load shedding, not bad input: counted, logged at Debug (a storm would write one warning per agent).
+            metrics.Refused(GatewayReasons.GatewayBusy);
+            logger.LogDebug("Agent stream from {Peer} (node {Node}) refused: {Count} handshakes in flight", Peer, _nodeName, handshakes.InFlight);
+            Send(WireConversions.Refusal(GatewayReasons.GatewayBusy,
+                $"this gateway already has its limit of {handshakes.Limit} handshakes in flight ({GatewayOptions.SectionName}:MaxConcurrentHandshakes); retry after a backoff"));
+            return false;
+        }
+        _handshaking = true;
         _grain = grains.GetGrain<IEdgeNodeGrain>(hello.NodeName);
         HelloResult result;
         try
@@ -181,6 +195,7 @@ internal sealed class AgentSession(
             return Refuse(result.ReasonCode ?? GatewayReasons.VerifierUnavailable, result.Detail);
         }
         _bound = true;
+        EndHandshake();
         Send(new GatewayMessage { Activated = new Activated { Detail = result.Detail } });
         logger.LogInformation("Node {Node}: stream from {Peer} proven and bound ({Detail})", _nodeName, Peer, result.Detail);
         return true;
@@ -218,6 +233,25 @@ internal sealed class AgentSession(
             logger.LogWarning(e, "Node {Node}: credential acknowledgement {Generation} could not be relayed to the verifier", _nodeName, ack.Generation);
         }
         return true;
+    }
+
+    private async Task<bool> EnterHandshakeAsync()
+    {
+        try
+        {
+            return await handshakes.EnterAsync(options.HandshakeTimeout / 2, context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void EndHandshake()
+    {
+        if (_handshaking)
+            handshakes.Exit();
+        _handshaking = false;
     }
 
     private bool Refuse(string reasonCode, string detail)

@@ -14,4 +14,6 @@ public static class GatewayReasons
     public const string VerifierUnavailable = "verifier-unavailable";
     /// <summary>The client address (or the whole gateway) already holds its limit of open agent streams.</summary>
     public const string TooManyStreams = "too-many-streams";
+    /// <summary>The gateway already has its limit of handshakes (Hello → activated) in flight; retry after a backoff.</summary>
+    public const string GatewayBusy = "gateway-busy";
 }

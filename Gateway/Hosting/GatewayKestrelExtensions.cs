@@ -15,6 +15,8 @@ public static class GatewayKestrelExtensions
         if (!IPAddress.TryParse(options.ListenAddress, out var address))
             throw new InvalidOperationException($"OrleansAttest:Gateway:ListenAddress '{options.ListenAddress}' is not an IP address");
         var certificate = GatewayCertificateSource.Load(options.Tls, logger);
+        // Kestrel's HTTP/2 limits are server-wide; the admin listener's clients open few streams, so raising it here is harmless there.
+        kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
         kestrel.Listen(address, options.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

@@ -14,6 +14,19 @@ public sealed class GatewayOptions
     /// <summary>Open agent streams allowed on this gateway in total; beyond it "too-many-streams". 0 = unlimited.</summary>
     public int MaxStreams { get; set; } = 200_000;
 
+    /// <summary>
+    /// HTTP/2 streams one client connection may hold open (Kestrel's Http2.MaxStreamsPerConnection, default 100). Raise it
+    /// when many agents share one connection (a multiplexing proxy, the fleet load generator): a client at the limit
+    /// queues or opens another connection.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// Handshakes (Hello received → stream activated) in flight at once on this gateway; a Hello beyond it waits for a slot
+    /// (at most half the handshake timeout, then "gateway-busy"), so an enrollment storm cannot flood the verifier. 0 = unlimited.
+    /// </summary>
+    public int MaxConcurrentHandshakes { get; set; } = 256;
+
     /// <summary>Largest agent message accepted, in bytes; larger ones are refused with "message-too-large".</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 

@@ -31,6 +31,10 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"gateway-max-streams-per-address-invalid: {g}:MaxStreamsPerAddress is {options.MaxStreamsPerAddress}; use 0 (unlimited) or a positive number.");
         if (options.MaxStreams < 0)
             errors.Add($"gateway-max-streams-invalid: {g}:MaxStreams is {options.MaxStreams}; use 0 (unlimited) or a positive number.");
+        if (options.MaxStreamsPerConnection <= 0)
+            errors.Add($"gateway-max-streams-per-connection-invalid: {g}:MaxStreamsPerConnection is {options.MaxStreamsPerConnection}; use a positive number (Kestrel's default is 100).");
+        if (options.MaxConcurrentHandshakes < 0)
+            errors.Add($"gateway-max-concurrent-handshakes-invalid: {g}:MaxConcurrentHandshakes is {options.MaxConcurrentHandshakes}; use 0 (unlimited) or a positive number.");
         var tls = options.Tls;
         if (string.IsNullOrEmpty(tls.CertificatePath) != string.IsNullOrEmpty(tls.KeyPath))
             errors.Add($"gateway-tls-incomplete: {g}:Tls needs both CertificatePath and KeyPath (PEM files), or neither.");

@@ -92,6 +92,7 @@ public static class AttestationGrainsServiceCollectionExtensions
     {
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog, RedisAuditLog>();
+        services.AddHostedService<RedisConnectionWarmup>();
         return services;
     }
 

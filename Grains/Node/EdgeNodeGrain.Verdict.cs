@@ -91,7 +91,8 @@ public sealed partial class EdgeNodeGrain
         activity?.SetTag("orleansattest.reason", verdict.ReasonCode ?? "ok");
         if (!verdict.Passed)
             activity?.SetStatus(ActivityStatusCode.Error, verdict.ReasonCode);
-        metrics.RecordVerdict(verdict.Passed, verdict.ReasonCode, now - request.IssuedAt);
+        // Measured after the judgement (not from "now"), so the histogram includes verification: request issued → verdict.
+        metrics.RecordVerdict(verdict.Passed, verdict.ReasonCode, Now - request.IssuedAt);
         return verdict.Passed ? await PassAsync(verdict, policy, now) : await FailAsync(verdict, policy, now);
     }
 

@@ -20,15 +20,27 @@ public sealed class AttestationMetrics
     private readonly Counter<long> _failureActions;
     private readonly Counter<long> _auditWriteFailures;
 
+    /// <summary>Bucket upper bounds of <c>orleansattest.verdict.duration</c>, in seconds (fine around the 250 ms fleet target).</summary>
+    public static readonly double[] VerdictBuckets =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60];
+
+    /// <summary>Bucket upper bounds of <c>orleansattest.enrollment.duration</c>, in seconds.</summary>
+    public static readonly double[] EnrollmentBuckets =
+        [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+
     public AttestationMetrics(IMeterFactory meterFactory, NodePhaseTracker phases)
     {
         var meter = meterFactory.Create(Telemetry.MeterName);
         _attestations = meter.CreateCounter<long>("orleansattest.attestations", "{verdict}",
             "Quote verdicts, tagged result (pass/fail) and reason (the failure's reason code, or ok)");
+        // Explicit buckets: without advice an exporter uses its default boundaries (0, 5, 10, 25 … 10000), made for
+        // milliseconds, and every verdict in seconds would land in the first bucket.
         _verdictLatency = meter.CreateHistogram<double>("orleansattest.verdict.duration", "s",
-            "Time from issuing a quote request to its verdict");
+            "Time from issuing a quote request to its verdict", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = VerdictBuckets });
         _enrollmentLatency = meter.CreateHistogram<double>("orleansattest.enrollment.duration", "s",
-            "Time from an accepted hello to the acknowledgement of the node's first credentials (phase Enrolled)");
+            "Time from an accepted hello to the acknowledgement of the node's first credentials (phase Enrolled)", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = EnrollmentBuckets });
         _staleResponses = meter.CreateCounter<long>("orleansattest.stale_responses", "{response}",
             "Quote responses refused without a verdict because they answer no outstanding request, tagged reason");
         _refusals = meter.CreateCounter<long>("orleansattest.refusals", "{refusal}",

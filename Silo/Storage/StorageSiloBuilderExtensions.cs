@@ -56,7 +56,15 @@ public static class StorageSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>A fresh client configuration for the store (each provider owns its copy and its connection).</summary>
-    public static ConfigurationOptions RedisConfiguration(StorageOptions options) =>
-        ConfigurationOptions.Parse(options.EffectiveConnectionString);
+    /// <summary>
+    /// A fresh client configuration for the store (each provider owns its copy and its connection). Socket I/O runs on
+    /// the .NET thread pool: StackExchange.Redis' default dedicated pipe scheduler spins and yields its own threads, and
+    /// on a 2-core silo under load that was a third of the process's CPU (benchmarks/README.md "Fleet", CPU profile).
+    /// </summary>
+    public static ConfigurationOptions RedisConfiguration(StorageOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(options.EffectiveConnectionString);
+        configuration.SocketManager = SocketManager.ThreadPool;
+        return configuration;
+    }
 }

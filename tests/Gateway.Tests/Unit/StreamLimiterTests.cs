@@ -50,13 +50,34 @@ public sealed class StreamLimiterTests
             ListenAddress = "everywhere",
             MaxStreamsPerAddress = -1,
             MaxStreams = -5,
+            MaxStreamsPerConnection = 0,
+            MaxConcurrentHandshakes = -1,
             HandshakeTimeout = TimeSpan.Zero,
             Tls = new GatewayTlsOptions { CertificatePath = "/x.crt" },
         });
         var codes = errors.Select(e => e[..e.IndexOf(':')]).ToList();
         Assert.Equal(["gateway-port-invalid", "gateway-listen-address-invalid", "gateway-handshake-timeout-invalid",
-            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-tls-incomplete"], codes);
+            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-max-concurrent-handshakes-invalid", "gateway-tls-incomplete"], codes);
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Enabled = false, Port = 0 }));
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Tls = new GatewayTlsOptions { DevelopmentCaDirectory = "/tmp/ca" } }));
+    }
+
+    [Fact]
+    public async Task The_handshake_limiter_admits_up_to_its_limit_waits_for_a_freed_slot_and_times_out()
+    {
+        var limiter = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 2 }));
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.False(await limiter.EnterAsync(TimeSpan.FromMilliseconds(50), ct));
+        Assert.Equal(2, limiter.InFlight);
+        var waiting = limiter.EnterAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.False(waiting.IsCompleted);
+        limiter.Exit();
+        Assert.True(await waiting);
+        Assert.Equal(2, limiter.InFlight);
+        var unlimited = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 0 }));
+        for (int i = 0; i < 5000; i++)
+            Assert.True(await unlimited.EnterAsync(TimeSpan.Zero, ct));
     }
 }

@@ -48,4 +48,30 @@ public sealed class MetricsTests
         Assert.Equal(1, gauge["Unreachable"]);
         Assert.Equal(0, gauge["Failed"]);
     }
+
+    [Fact]
+    public void Latency_histograms_advise_second_buckets_so_exporters_do_not_fall_back_to_millisecond_defaults()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        _ = new AttestationMetrics(factory, new NodePhaseTracker());
+        var advised = new Dictionary<string, IReadOnlyList<double>?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == Telemetry.MeterName && ReferenceEquals(instrument.Meter.Scope, factory) && instrument is Histogram<double> histogram)
+                advised[instrument.Name] = histogram.Advice?.HistogramBucketBoundaries;
+        };
+        listener.Start();
+
+        var verdict = advised["orleansattest.verdict.duration"];
+        Assert.NotNull(verdict);
+        // Fine around the fleet target of 250 ms, strictly increasing, in seconds.
+        Assert.Contains(0.25, verdict);
+        Assert.Equal(0.001, verdict[0]);
+        Assert.True(verdict.Zip(verdict.Skip(1)).All(p => p.First < p.Second));
+        var enrollment = advised["orleansattest.enrollment.duration"];
+        Assert.NotNull(enrollment);
+        Assert.Contains(60.0, enrollment);
+    }
 }

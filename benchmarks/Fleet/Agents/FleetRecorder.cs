@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OrleansAttest.Benchmarks.Fleet.Agents;
+
+/// <summary>
+/// What the simulated agents saw, shared by all of them: counters, refusals by reason, and — while a measurement window
+/// is open — the agent-side cycle times and the gaps between a node's quote requests.
+/// </summary>
+internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
+{
+    private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly float[] _cycles = new float[Math.Max(1024, expectedSamples)];
+    private readonly ConcurrentDictionary<string, int> _refusals = new();
+    private readonly ConcurrentQueue<string> _lateNodes = new();
+    private int _cycleCount;
+    private long _quotes;
+    private long _quotesInWindow;
+    private long _credentialsStored;
+    private long _credentialsRejected;
+    private long _revoked;
+    private long _streamErrors;
+    private long _late;
+    private long _maxGapMicros;
+    private volatile bool _measuring;
+    private long _windowStartMicros;
+
+    /// <summary>A quote request later than this after the node's previous one is a missed deadline.</summary>
+    public TimeSpan Deadline => deadline;
+
+    public double NowMilliseconds => Stopwatch.GetElapsedTime(_origin).TotalMilliseconds;
+
+    public bool Measuring => _measuring;
+
+    public long Quotes => Interlocked.Read(ref _quotes);
+
+    public long QuotesInWindow => Interlocked.Read(ref _quotesInWindow);
+
+    public long CredentialsStored => Interlocked.Read(ref _credentialsStored);
+
+    public long CredentialsRejected => Interlocked.Read(ref _credentialsRejected);
+
+    public long Revoked => Interlocked.Read(ref _revoked);
+
+    public long StreamErrors => Interlocked.Read(ref _streamErrors);
+
+    public long LateRequests => Interlocked.Read(ref _late);
+
+    public double MaxGapMilliseconds => Interlocked.Read(ref _maxGapMicros) / 1000.0;
+
+    public IReadOnlyDictionary<string, int> Refusals => _refusals;
+
+    public IEnumerable<string> LateNodes => _lateNodes.Take(20);
+
+    public double WindowStartMilliseconds => Interlocked.Read(ref _windowStartMicros) / 1000.0;
+
+    public void StartWindow()
+    {
+        Interlocked.Exchange(ref _windowStartMicros, (long)(NowMilliseconds * 1000));
+        _measuring = true;
+    }
+
+    public void StopWindow() => _measuring = false;
+
+    /// <summary>Agent-side cycle (ms): the grain issued the request (its expiry minus the response timeout) → the answer was written.</summary>
+    public void QuoteAnswered(double cycleMilliseconds)
+    {
+        Interlocked.Increment(ref _quotes);
+        if (!_measuring)
+            return;
+        Interlocked.Increment(ref _quotesInWindow);
+        var slot = Interlocked.Increment(ref _cycleCount) - 1;
+        if (slot < _cycles.Length)
+            _cycles[slot] = (float)cycleMilliseconds;
+    }
+
+    /// <summary>A node's quote request arrived <paramref name="gapMilliseconds"/> after its previous one (or after the window opened).</summary>
+    public void RequestGap(string node, double gapMilliseconds)
+    {
+        if (!_measuring)
+            return;
+        var micros = (long)(gapMilliseconds * 1000);
+        long seen;
+        while (micros > (seen = Interlocked.Read(ref _maxGapMicros)) && Interlocked.CompareExchange(ref _maxGapMicros, micros, seen) != seen)
+        {
+        }
+        if (gapMilliseconds > deadline.TotalMilliseconds)
+            Late(node);
+    }
+
+    public void Late(string node)
+    {
+        Interlocked.Increment(ref _late);
+        if (_lateNodes.Count < 20)
+            _lateNodes.Enqueue(node);
+    }
+
+    public void CredentialsAnswered(bool stored) => Interlocked.Increment(ref stored ? ref _credentialsStored : ref _credentialsRejected);
+
+    public void Refused(string reasonCode) => _refusals.AddOrUpdate(reasonCode, 1, (_, n) => n + 1);
+
+    public void RevokedBy(string reasonCode)
+    {
+        Interlocked.Increment(ref _revoked);
+        Refused("revoked:" + reasonCode);
+    }
+
+    public void StreamError() => Interlocked.Increment(ref _streamErrors);
+
+    public IEnumerable<double> Cycles() => _cycles.Take(Math.Min(Volatile.Read(ref _cycleCount), _cycles.Length)).Select(c => (double)c);
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using OrleansAttest.Benchmarks.Fleet.Scenarios;
+using OrleansAttest.Benchmarks.Grains.Commands;
+
+namespace OrleansAttest.Benchmarks.Fleet.Commands;
+
+/// <summary>The options both scenarios take, and how they become <see cref="FleetOptions"/>.</summary>
+internal sealed class FleetArguments
+{
+    public Option<int> Nodes { get; } = Options.Int("--nodes", "simulated agents (declared, then connecting)", 1_000);
+    public Option<int> StreamsPerConnection { get; } = Options.Int("--streams-per-connection", "agents multiplexed on one HTTP/2 connection (also the gateway's MaxStreamsPerConnection)", 1_000);
+    public Option<TimeSpan> EnrollTimeout { get; } = Options.Duration("--enroll-timeout", "give up when not every node enrolled within this", TimeSpan.FromMinutes(10));
+    public Option<string?> WorkDirectory { get; } = new("--work-dir") { Description = "scratch directory for logs, redis data and the CA (kept); default: a temp directory, deleted" };
+    public Option<bool> KeepFiles { get; } = new("--keep-logs") { Description = "keep the temp directory with the silo, gateway and redis logs" };
+    public Option<string> ProductLogLevel { get; } = new("--product-log-level") { Description = "log level of the OrleansAttest category in the silo and gateway (Information logs every hello and activation)", DefaultValueFactory = _ => "Warning" };
+    public Option<int?> ThreadPoolSpinLimit { get; } = new("--product-spin-limit") { Description = "experiment: DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for the silo and gateway processes (default: as shipped)" };
+    public Option<int?> MaxHandshakes { get; } = new("--max-handshakes") { Description = "the gateway's MaxConcurrentHandshakes (default: the product default; 0 = unlimited)" };
+    public Option<string?> Json { get; } = Options.Json();
+
+    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes, Json];
+
+    public FleetOptions Read(ParseResult parse) => new()
+    {
+        Nodes = parse.GetValue(Nodes),
+        StreamsPerConnection = parse.GetValue(StreamsPerConnection),
+        EnrollTimeout = parse.GetValue(EnrollTimeout),
+        WorkDirectory = parse.GetValue(WorkDirectory),
+        KeepFiles = parse.GetValue(KeepFiles),
+        ProductLogLevel = parse.GetRequiredValue(ProductLogLevel),
+        ThreadPoolSpinLimit = parse.GetValue(ThreadPoolSpinLimit),
+        MaxConcurrentHandshakes = parse.GetValue(MaxHandshakes),
+    };
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using OrleansAttest.Benchmarks.Grains.Hosting;
+using OrleansAttest.Silo.Storage;
+
+namespace OrleansAttest.Benchmarks.Fleet.Hosting;
+
+/// <summary>
+/// The product as deployed in cluster mode, every part its own process so each is measured alone: Debian redis-server
+/// (clustering, grain state, reminders, audit streams), one silo (role Silo, agent endpoint off) and one gateway
+/// (role Gateway: an Orleans client serving the agent endpoint). The Gateway role needs Redis clustering; the embedded
+/// Garnet mode can only co-host the gateway in the silo's process, where their CPU could not be told apart.
+/// </summary>
+internal sealed class FleetCluster : IAsyncDisposable
+{
+    public const string ClusterId = "fleet";
+    public const string ServiceId = "fleet";
+
+    private FleetCluster(RedisServerProcess redis, ProductProcess silo, ProductProcess gateway, Uri agentEndpoint, string caFile)
+    {
+        Redis = redis;
+        Silo = silo;
+        Gateway = gateway;
+        AgentEndpoint = agentEndpoint;
+        CaFile = caFile;
+    }
+
+    public RedisServerProcess Redis { get; }
+
+    public ProductProcess Silo { get; }
+
+    public ProductProcess Gateway { get; }
+
+    public Uri AgentEndpoint { get; }
+
+    /// <summary>The development CA the gateway made for its certificate (agents trust only it).</summary>
+    public string CaFile { get; }
+
+    public StorageOptions Storage => Redis.StorageOptions();
+
+    public static async Task<FleetCluster> StartAsync(ClusterSettings settings, HttpClient http, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.WorkingDirectory);
+        var redisDirectory = Directory.CreateDirectory(Path.Combine(settings.WorkingDirectory, "redis")).FullName;
+        var redis = await RedisServerProcess.StartAsync(redisDirectory, cancellationToken);
+        var redisProcess = System.Diagnostics.Process.GetProcessById(redis.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProductProcess.KillQuietly(redisProcess);
+        ProductProcess? silo = null, gateway = null;
+        try
+        {
+            var data = Path.Combine(settings.WorkingDirectory, "data");
+            Dictionary<string, string> Common(int httpPort)
+            {
+                var environment = new Dictionary<string, string>
+                {
+                    ["OrleansAttest__Storage__Mode"] = "Redis",
+                    ["OrleansAttest__Storage__ConnectionString"] = redis.ConnectionString,
+                    ["OrleansAttest__Storage__DataDirectory"] = data,
+                    ["OrleansAttest__Silo__ClusterId"] = ClusterId,
+                    ["OrleansAttest__Silo__ServiceId"] = ServiceId,
+                    ["OrleansAttest__Silo__AdvertisedAddress"] = "127.0.0.1",
+                    ["OrleansAttest__Silo__SiloPort"] = Port(FreePort.Next()),
+                    ["OrleansAttest__Silo__GatewayPort"] = Port(FreePort.Next()),
+                    ["OrleansAttest__Silo__HttpPort"] = Port(httpPort),
+                    ["OrleansAttest__Dashboard__Enabled"] = "false",
+                    ["OrleansAttest__Admin__Enabled"] = "false",
+                    ["Logging__LogLevel__OrleansAttest"] = settings.ProductLogLevel,
+                    ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+                };
+                if (settings.ThreadPoolSpinLimit is { } spin)
+                    environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Port(spin);
+                return environment;
+            }
+            var siloHttp = FreePort.Next();
+            var siloEnvironment = Common(siloHttp);
+            siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";
+            silo = ProductProcess.Start("silo", settings.WorkingDirectory, siloEnvironment, siloHttp);
+
+            var gatewayHttp = FreePort.Next();
+            var agentPort = FreePort.Next();
+            var gatewayEnvironment = Common(gatewayHttp);
+            gatewayEnvironment["OrleansAttest__Host__Role"] = "Gateway";
+            gatewayEnvironment["OrleansAttest__Gateway__ListenAddress"] = "127.0.0.1";
+            gatewayEnvironment["OrleansAttest__Gateway__Port"] = Port(agentPort);
+            // Every simulated agent comes from 127.0.0.1: the per-address and total stream limits are lifted.
+            gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
+            gatewayEnvironment["OrleansAttest__Gateway__MaxStreams"] = "0";
+            gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
+            if (settings.MaxConcurrentHandshakes is { } handshakes)
+                gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
+            gateway = ProductProcess.Start("gateway", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
+
+            await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
+            await gateway.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
+            var ca = Path.Combine(data, "tls", "gateway-ca.crt");
+            if (!File.Exists(ca))
+                throw new InvalidOperationException($"the gateway made no development CA at {ca} (log: {gateway.LogPath})");
+            return new FleetCluster(redis, silo, gateway, new Uri($"https://127.0.0.1:{agentPort}"), ca);
+        }
+        catch
+        {
+            if (gateway is not null)
+                await gateway.DisposeAsync();
+            if (silo is not null)
+                await silo.DisposeAsync();
+            await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Silo.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}

@@ -1,0 +1,50 @@
+using OrleansAttest.Benchmarks.Fleet.Scenarios;
+
+namespace OrleansAttest.Benchmarks.Tests;
+
+/// <summary>
+/// The fleet benchmark's steady scenario, small and slow enough for a loaded 2-core CI machine: 500 simulated agents over
+/// two shared HTTP/2 connections (250 streams each: more than Kestrel's default 100, so the gateway's
+/// MaxStreamsPerConnection is exercised) to the real gateway and silo processes on redis-server, 30 s measured at a 5 s
+/// interval. Correctness only: every node attested, none failed or unreachable, no missed deadline — not speed.
+/// </summary>
+public sealed class FleetSmokeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Five_hundred_agents_enroll_and_attest_every_interval_for_30_seconds_without_a_failure_or_missed_deadline()
+    {
+        var options = new FleetOptions
+        {
+            Nodes = 500,
+            Interval = TimeSpan.FromSeconds(5),
+            Duration = TimeSpan.FromSeconds(30),
+            Settle = TimeSpan.FromSeconds(5),
+            Ramp = TimeSpan.FromSeconds(5),
+            StreamsPerConnection = 250,
+            // Generous for a loaded machine: a request may come up to 5.5 s + 5 s after the previous one, an answer may take 4 s.
+            Tolerance = TimeSpan.FromSeconds(5),
+            ResponseTimeout = TimeSpan.FromSeconds(4),
+            EnrollTimeout = TimeSpan.FromMinutes(3),
+            ProductLogLevel = "Warning",
+            Progress = output.WriteLine,
+        };
+
+        var outcome = await SteadyScenario.RunAsync(options, TestContext.Current.CancellationToken);
+
+        using (var text = new StringWriter())
+        {
+            outcome.Report.Print(text);
+            output.WriteLine(text.ToString());
+        }
+        Assert.Empty(outcome.Problems);
+        Assert.Equal(500, outcome.Nodes);
+        Assert.Equal(500, outcome.AttestedNodes);
+        Assert.Equal(0, outcome.FailedNodes);
+        Assert.Equal(0, outcome.UnreachableNodes);
+        Assert.Equal(0, outcome.FailedVerdicts);
+        Assert.Equal(0, outcome.MissedDeadlines);
+        // 30 s at 5 s ± 10 % is about 6 verdicts per node; at least 4 each shows every node really was polled in the window.
+        Assert.True(outcome.Attestations >= 500 * 4, $"only {outcome.Attestations} verdicts in the 30 s window");
+        Assert.False(outcome.Report.Failed);
+    }
+}
