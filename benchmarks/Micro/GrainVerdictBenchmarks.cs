@@ -25,6 +25,7 @@ namespace OrleansAttest.Benchmarks.Micro;
 /// client and Garnet together.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GcServer(true)] // as the product silo (an ASP.NET Core app)
 [InvocationCount(Nodes, 1)]
 public class GrainVerdictBenchmarks
