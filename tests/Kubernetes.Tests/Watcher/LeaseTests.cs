@@ -1,3 +1,4 @@
+using OrleansAttest.Benchmarks.Simulation;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansAttest.Fixtures.Cluster;
@@ -29,7 +30,7 @@ public sealed class LeaseTests
         Assert.NotEqual(holder, lease.Spec.HolderIdentity);
 
         // The new holder watches: a new EdgeNode is declared and gets its finalizer.
-        using var agent = new TestAgent(env.Grains, "edge-l");
+        using var agent = new GrainAgent(env.Grains, "edge-l");
         await env.Kubectl.ApplyAsync(Manifests.Policy("edge"));
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-l", agent.Device, "edge"));
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Declared, TimeSpan.FromSeconds(20), "declared by the new watcher");

@@ -1,3 +1,4 @@
+using OrleansAttest.Benchmarks.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Grains.ClusterSync;
@@ -20,7 +21,7 @@ public sealed class SimultaneousFailureTests
         var probe = new ProbeSync();
         await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
         await env.WaitForLeaderAsync();
-        var agents = Enumerable.Range(0, 20).Select(i => new TestAgent(env.Grains, $"lat-{i}")).ToList();
+        var agents = Enumerable.Range(0, 20).Select(i => new GrainAgent(env.Grains, $"lat-{i}")).ToList();
         try
         {
             await env.Kubectl.ApplyAsync(Manifests.Policy("lat", agents[0].Device));
@@ -29,12 +30,12 @@ public sealed class SimultaneousFailureTests
             await env.Kubectl.ApplyAsync(string.Join("\n---\n", agents.Select(a => Manifests.EdgeNode(a.Device.NodeName, a.Device, "lat"))));
             await Eventually.UntilAsync(async () => (await Task.WhenAll(agents.Select(a => env.NodeAsync(a.Device.NodeName)))).All(s => s.Declared),
                 TimeSpan.FromSeconds(20), "all declared");
-            await Task.WhenAll(agents.Select(a => a.ConnectAsync()));
+            await Task.WhenAll(agents.Select(a => a.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken)));
             await Eventually.UntilAsync(() => Task.FromResult(agents.All(a => probe.Applied.Any(x => x.Node == a.Device.NodeName && x.Phase == NodePhase.Enrolled))),
                 TimeSpan.FromSeconds(20), "all Enrolled at the syncs");
 
             foreach (var agent in agents)
-                agent.Device.Measure(7, "unsigned bootloader");
+                agent.Measure(7, "unsigned bootloader");
             await Eventually.UntilAsync(() => Task.FromResult(agents.All(a => probe.Applied.Any(x => x.Node == a.Device.NodeName && x.Phase == NodePhase.Failed))),
                 TimeSpan.FromSeconds(30), "all Failed at the syncs");
             Assert.All(agents, a => Assert.Equal("pcr-value-not-allowed", probe.States.First(s => s.NodeName == a.Device.NodeName && s.Phase == NodePhase.Failed).ReasonCode));

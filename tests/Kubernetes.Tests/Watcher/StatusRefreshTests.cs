@@ -1,3 +1,4 @@
+using OrleansAttest.Benchmarks.Simulation;
 using k8s;
 using k8s.Models;
 using OrleansAttest.Fixtures.Cluster;
@@ -15,11 +16,11 @@ public sealed class StatusRefreshTests
     {
         await using var env = await KubeSilo.StartAsync(overrides: new Dictionary<string, string?> { ["OrleansAttest:Kubernetes:StatusRefreshInterval"] = "00:00:03" });
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-r");
+        using var agent = new GrainAgent(env.Grains, "edge-r");
         await env.Kubectl.ApplyAsync(Manifests.Policy("fast", quoteInterval: "500ms", responseTimeout: "400ms"));
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-r", agent.Device, "fast"));
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-r")).Declared, TimeSpan.FromSeconds(20), "declared");
-        await agent.ConnectAsync();
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
         await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-r")).Status?.Phase == "Enrolled", TimeSpan.FromSeconds(20), "Enrolled");
 
         // Someone else writes a wrong phase: no transition happens, the refresh restores it.

@@ -1,3 +1,4 @@
+using OrleansAttest.Benchmarks.Simulation;
 using k8s;
 using k8s.Models;
 using OrleansAttest.Fixtures.Cluster;
@@ -70,7 +71,7 @@ public sealed class WatcherTests
     {
         await using var env = await KubeSilo.StartAsync();
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-1");
+        using var agent = new GrainAgent(env.Grains, "edge-1");
         await env.Kubectl.ApplyAsync(Manifests.Policy("edge"));
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-1", agent.Device, "edge"));
 
@@ -87,7 +88,7 @@ public sealed class WatcherTests
         }, Wait, "finalizer and Pending status");
         Assert.Equal(1, object1.Status!.ObservedGeneration);
 
-        await agent.ConnectAsync();
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
         var enrolled = await Eventually.SucceedsAsync(async () =>
         {
             var n = await env.Kube.GetAsync("edge-1");
@@ -123,10 +124,10 @@ public sealed class WatcherTests
     {
         await using var env = await KubeSilo.StartAsync();
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-t");
+        using var agent = new GrainAgent(env.Grains, "edge-t");
         await EnrollAsync(env, agent, pinned: true);
 
-        agent.Device.Measure(7, "unsigned bootloader");
+        agent.Measure(7, "unsigned bootloader");
         var failed = await Eventually.SucceedsAsync(async () =>
         {
             var n = await env.Kube.GetAsync("edge-t");
@@ -150,13 +151,13 @@ public sealed class WatcherTests
     {
         await using var env = await KubeSilo.StartAsync();
         var leader = (await env.WaitForLeaderAsync()).Services.GetRequiredService<KubernetesWatchMetrics>();
-        using var agent = new TestAgent(env.Grains, "edge-d");
+        using var agent = new GrainAgent(env.Grains, "edge-d");
         await EnrollAsync(env, agent, pinned: true);
 
         env.Server.Down = true;
         // The Lease cannot be renewed: watching stops within the renew deadline (2 s here).
         await Eventually.UntilAsync(() => Task.FromResult(!leader.IsLeader), TimeSpan.FromSeconds(5), "watcher stops when the Lease cannot be renewed");
-        agent.Device.Measure(7, "unsigned bootloader");
+        agent.Measure(7, "unsigned bootloader");
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-d")).Phase == NodePhase.Failed, Wait, "grain Failed");
         // Cluster sync keeps the work and retries while the API server answers 503.
         var pending = await Eventually.SucceedsAsync(async () =>
@@ -185,7 +186,7 @@ public sealed class WatcherTests
         await using var env = await KubeSilo.StartAsync();
         var leader = await env.WaitForLeaderAsync();
         var metrics = leader.Services.GetRequiredService<KubernetesWatchMetrics>();
-        using var first = new TestAgent(env.Grains, "edge-a");
+        using var first = new GrainAgent(env.Grains, "edge-a");
         await env.Kubectl.ApplyAsync(Manifests.Policy("edge"));
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-a", first.Device, "edge"));
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-a")).Declared, Wait, "edge-a declared");
@@ -196,7 +197,7 @@ public sealed class WatcherTests
         await Eventually.UntilAsync(() => Task.FromResult(metrics.Relists > relists), Wait, "relist after 410");
         Assert.True(metrics.Rewatches > rewatches, "the dropped stream was watched again first");
 
-        using var second = new TestAgent(env.Grains, "edge-b");
+        using var second = new GrainAgent(env.Grains, "edge-b");
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-b", second.Device, "edge"));
         await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-b")).Declared, Wait, "edge-b declared after the relist");
 
@@ -210,7 +211,7 @@ public sealed class WatcherTests
     {
         await using var env = await KubeSilo.StartAsync();
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-x");
+        using var agent = new GrainAgent(env.Grains, "edge-x");
         await EnrollAsync(env, agent, pinned: false);
 
         await env.Kubectl.OkAsync("delete", "en", "edge-x", "--wait=false");
@@ -228,7 +229,7 @@ public sealed class WatcherTests
         }, Wait, "EdgeNode gone");
         Assert.Equal(NodePhase.Deleted, (await env.NodeAsync("edge-x")).Phase);
         Assert.True(await ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-x", NodePhase.Deleted));
-        Assert.Equal("operator-delete", agent.LastRevocation);
+        Assert.Equal("operator-delete", agent.RevocationReason);
         Assert.Contains("edge-x", (await env.Kubectl.RunAsync("get", "en", "edge-x")).StdErr);
     }
 
@@ -237,7 +238,7 @@ public sealed class WatcherTests
     {
         await using var env = await KubeSilo.StartAsync();
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-m");
+        using var agent = new GrainAgent(env.Grains, "edge-m");
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-m", agent.Device, "edge", nodeName: "other-node"));
         await Eventually.UntilAsync(async () =>
             (await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default")).Items.Any(e => e.InvolvedObject.Name == "edge-m" && e.Reason == "NodeNameMismatch"),
@@ -293,7 +294,7 @@ public sealed class WatcherTests
         var probe = new ClusterSync.ProbeSync();
         await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
         await env.WaitForLeaderAsync();
-        using var agent = new TestAgent(env.Grains, "edge-p");
+        using var agent = new GrainAgent(env.Grains, "edge-p");
         await EnrollAsync(env, agent, pinned: false);
         await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-p" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
 
@@ -303,14 +304,14 @@ public sealed class WatcherTests
         Assert.Equal(NodePhase.Enrolled, (await env.NodeAsync("edge-p")).Phase);
     }
 
-    private static async Task EnrollAsync(KubeSilo env, TestAgent agent, bool pinned)
+    private static async Task EnrollAsync(KubeSilo env, GrainAgent agent, bool pinned)
     {
         var name = agent.Device.NodeName;
         await env.Kubectl.ApplyAsync(Manifests.Policy("p-" + name, pinned ? agent.Device : null));
         await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-" + name).GetAsync() is not null, Wait, "policy stored");
         await env.Kubectl.ApplyAsync(Manifests.EdgeNode(name, agent.Device, "p-" + name));
         await Eventually.UntilAsync(async () => (await env.NodeAsync(name)).Declared, Wait, "grain declared");
-        await agent.ConnectAsync();
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
         await Eventually.UntilAsync(async () => (await env.Kube.GetAsync(name)).Status?.Phase == "Enrolled", Wait, "status Enrolled");
     }
 
