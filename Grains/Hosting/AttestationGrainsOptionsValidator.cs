@@ -66,6 +66,9 @@ public static class AttestationGrainsOptionsValidator
         if (polling.MaxEventLogBytes <= 0)
             errors.Add($"polling-max-event-log-invalid: {p}:MaxEventLogBytes is {polling.MaxEventLogBytes}; use a positive number of bytes such as 4194304.");
 
+        if (polling.VerdictWriteInterval < TimeSpan.Zero)
+            errors.Add($"polling-verdict-write-interval-invalid: {p}:VerdictWriteInterval is {polling.VerdictWriteInterval}; use zero (write every verdict) or a positive time such as 00:05:00.");
+
         if (policies.CacheTtl < TimeSpan.Zero)
             errors.Add($"policies-cache-ttl-invalid: {c}:CacheTtl is {policies.CacheTtl}; use zero (no caching) or a positive time.");
 

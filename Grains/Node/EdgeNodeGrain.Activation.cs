@@ -86,7 +86,7 @@ public sealed partial class EdgeNodeGrain
             if (channel is null || State.ChannelId is null || State.ChannelId != channel.GetGrainId().ToString())
                 return null;
             State.ChannelId = null;
-            await state.WriteStateAsync();
+            await PersistAsync();
             _channel = null;
             RetireOutstanding();
             await AuditAsync("agent-disconnected", null, NodeReasons.AgentDisconnected, "the agent's connection closed; the node is polled again when it reconnects");
@@ -102,7 +102,7 @@ public sealed partial class EdgeNodeGrain
         {
             State.SetChallenges(State.PendingChallenges().Where(c => c.SessionId != session));
             _issuedChallenges.Remove(session);
-            await state.WriteStateAsync();
+            await PersistAsync();
         }
         if (State.Declaration is not null)
             await AuditAsync("activation-refused", null, reasonCode, detail);

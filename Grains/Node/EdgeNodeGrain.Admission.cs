@@ -93,7 +93,7 @@ public sealed partial class EdgeNodeGrain
             // Earlier challenges stay valid (up to the bound): another stream's hello never invalidates this one's.
             var kept = ChallengeSet.Add(live, pending, options.MaxPendingChallenges);
             State.SetChallenges(kept);
-            await state.WriteStateAsync();
+            await PersistAsync();
             var challenge = new ActivationChallenge(sessionId, credential.CredentialBlob, credential.EncryptedSecret, expiresAt);
             RememberIssued(kept, challenge);
             logger.LogInformation("Node {Node}: hello admitted, challenge {Session} issued ({Pending} pending; {Detail})", NodeName, sessionId, kept.Count, decision.Detail);

@@ -94,7 +94,7 @@ public sealed partial class EdgeNodeGrain
             EnrolledUntil = enrolledUntil,
             AkPublicSha256 = SHA256.HashData(akBytes),
         };
-        await state.WriteStateAsync();
+        await PersistAsync();
         try
         {
             await channel.DeliverCredentialsAsync(delivery);
@@ -154,7 +154,7 @@ public sealed partial class EdgeNodeGrain
         {
             var error = Truncate(string.IsNullOrWhiteSpace(ack.Error) ? "the agent gave no reason" : ack.Error.Trim());
             c.StoreFailed = true;
-            await state.WriteStateAsync();
+            await PersistAsync();
             credentials.Metrics.Failed(CredentialReasons.NotStored);
             logger.LogWarning("Node {Node}: the agent could not store credentials generation {Generation}: {Error}", NodeName, c.Generation, error);
             await AuditAsync("credentials-not-stored", null, CredentialReasons.NotStored,
@@ -184,7 +184,7 @@ public sealed partial class EdgeNodeGrain
         else
         {
             Acknowledge(State);
-            await state.WriteStateAsync();
+            await PersistAsync();
             await AuditAsync("credentials-acknowledged", null, null, $"{detailOk} (renewal)");
         }
         logger.LogInformation("Node {Node}: {Detail}", NodeName, detailOk);

@@ -79,7 +79,7 @@ public sealed partial class EdgeNodeGrain
             State.ReasonCode = null;
             State.Detail = "declaration no longer suspended; waiting for the agent's hello";
         }
-        await state.WriteStateAsync();
+        await PersistAsync();
         ReportToDirectory();
         await AuditAsync("declared", null, null, $"declared under policy '{declaration.PolicyName}'{(declaration.Suspend ? " (suspended)" : "")}");
         return BuildStatus();

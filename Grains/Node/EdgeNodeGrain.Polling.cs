@@ -72,7 +72,7 @@ public sealed partial class EdgeNodeGrain
             // state may be ahead of storage: drop this activation. The watchdog reminder (or the next call) brings the
             // node back from what was stored, so it never silently stops being polled.
             logger.LogError(e, "Node {Node}: poll tick failed; the activation will reload its stored state", NodeName);
-            DeactivateOnIdle();
+            RequestReload();
         }
     }
 
@@ -184,7 +184,7 @@ public sealed partial class EdgeNodeGrain
             // downtime is not held against it — once per silence (until the next valid quote or activation), and
             // persisted, so further reactivations cannot extend it.
             State.WatchSince = _activationStartedAt;
-            await state.WriteStateAsync();
+            await PersistAsync();
             logger.LogInformation("Node {Node}: its unreachable deadline passed while the verifier was not watching it; the clock restarts from {Since:u}",
                 NodeName, _activationStartedAt);
             return;
@@ -261,7 +261,7 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         State.WatchdogPeriod = period;
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     private async Task RemoveWatchdogAsync()
@@ -279,6 +279,6 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         State.WatchdogPeriod = null;
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 }

@@ -101,13 +101,19 @@ public sealed partial class EdgeNodeGrain
         // Enrollment latency is recorded at the credentials' acknowledgement (EdgeNodeGrain.Credentials).
         var to = PhaseAfterPass(now);
         _consecutiveTimeouts = 0;
+        // Only the TPM clock moved: a restart needs nothing else from this verdict (a reboot or firmware update is written
+        // at once). After a forgiven silence the first pass is written too: a stored last valid quote older than the
+        // stored WatchSince would make the next activation count the node as silent since then.
+        bool bookkeepingOnly = State.Baseline is { } before && verdict.Baseline is { } after
+            && before.ResetCount == after.ResetCount && before.RestartCount == after.RestartCount && before.FirmwareVersion == after.FirmwareVersion
+            && (State.WatchSince is not { } watched || _persistedLastValidQuote > watched);
         await TransitionAsync(to, null, verdict.Detail, "verdict", passed: true, policy, s =>
         {
             s.LastAttestation = new AttestationRecord(now, true, null, verdict.Detail);
             s.Attestations++;
             s.Baseline = verdict.Baseline;
             s.LastValidQuote = now;
-        });
+        }, bookkeepingOnly);
         logger.LogDebug("Node {Node}: quote passed", NodeName);
         ScheduleTick(NextPollDelay(policy), policy);
         await DeliverCredentialsIfDueAsync(policy, now);

@@ -47,9 +47,23 @@ public sealed partial class EdgeNodeGrain(
 
     private string? PolicyName => State.Declaration?.PolicyName;
 
+    /// <summary>When this activation last wrote (or read) the node's state; a deferred verdict waits at most VerdictWriteInterval after it.</summary>
+    private DateTimeOffset _lastPersisted;
+
+    /// <summary>True while a passing verdict's bookkeeping is in memory only (<see cref="PollingOptions.VerdictWriteInterval"/>).</summary>
+    private bool _unpersisted;
+
+    /// <summary>The stored <see cref="EdgeNodeState.LastValidQuote"/> (what a new activation would read).</summary>
+    private DateTimeOffset? _persistedLastValidQuote;
+
+    /// <summary>Set when a failure dropped this activation: its memory may be ahead of storage and must not be written.</summary>
+    private bool _reloadRequested;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activationStartedAt = Now;
+        _lastPersisted = Now;
+        _persistedLastValidQuote = State.LastValidQuote;
         phaseTracker.Set(NodeName, State.Phase);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
         {
@@ -64,12 +78,23 @@ public sealed partial class EdgeNodeGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         phaseTracker.Remove(NodeName);
         _timer?.Dispose();
         _timer = null;
-        return Task.CompletedTask;
+        // A graceful stop loses no deferred verdict. Not after a failure: that activation's memory is what is not trusted.
+        if (_unpersisted && !_reloadRequested)
+        {
+            try
+            {
+                await PersistAsync();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Node {Node}: its deferred verdict bookkeeping could not be written on deactivation", NodeName);
+            }
+        }
     }
 
     public Task<EdgeNodeStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
@@ -115,13 +140,16 @@ public sealed partial class EdgeNodeGrain(
 
     /// <summary>
     /// Persists a phase change, then audits it and runs the lifecycle actions — in that order, so a crash after
-    /// the write never forgets the change and actions never run for a change that was not stored.
+    /// the write never forgets the change and actions never run for a change that was not stored. With
+    /// <paramref name="bookkeepingOnly"/> (a pass that changes nothing a restart needs) and neither phase nor reason
+    /// changing, the write may be deferred (<see cref="PollingOptions.VerdictWriteInterval"/>); nothing is acted on then.
     /// </summary>
     private async Task TransitionAsync(NodePhase to, string? reasonCode, string detail, string auditKind, bool? passed = null,
-        AttestationPolicy? policy = null, Action<EdgeNodeState>? mutate = null)
+        AttestationPolicy? policy = null, Action<EdgeNodeState>? mutate = null, bool bookkeepingOnly = false)
     {
         var from = State.Phase;
         var now = Now;
+        var deferrable = bookkeepingOnly && from == to && State.ReasonCode == reasonCode;
         // The agent and policy of the node when the change happened (a delete or suspension clears them in the same write).
         var channel = Channel;
         var policyName = PolicyName;
@@ -132,13 +160,25 @@ public sealed partial class EdgeNodeGrain(
             State.PhaseSince = now;
         mutate?.Invoke(State);
         ClearCredentialsUnlessTrusted(State, to);
-        await state.WriteStateAsync();
+        if (deferrable && now - _lastPersisted < pollingOptions.Value.VerdictWriteInterval)
+            _unpersisted = true;
+        else
+            await PersistAsync();
         phaseTracker.Set(NodeName, to);
         ReportToDirectory();
         await AuditAsync(auditKind, passed, reasonCode, detail);
         if (from != to)
             await RunLifecycleActionsAsync(new NodeTransition(NodeName, from, to, reasonCode, detail, now, policyName,
                 policy?.FailureActions ?? [], channel));
+    }
+
+    /// <summary>Writes the node's state; every write goes through here so a deferred verdict is never left behind.</summary>
+    private async Task PersistAsync()
+    {
+        await state.WriteStateAsync();
+        _lastPersisted = Now;
+        _unpersisted = false;
+        _persistedLastValidQuote = State.LastValidQuote;
     }
 
     private async Task AuditAsync(string kind, bool? passed, string? reasonCode, string detail)
@@ -185,9 +225,16 @@ public sealed partial class EdgeNodeGrain(
         catch (Exception e)
         {
             logger.LogError(e, "Node {Node}: {Operation} failed unexpectedly; the activation will reload its stored state", NodeName, operation);
-            DeactivateOnIdle();
+            RequestReload();
             return onError($"{operation} could not complete ({e.GetType().Name}: {e.Message}); nothing was changed, try again");
         }
+    }
+
+    /// <summary>Drops this activation without writing anything more; the next call or reminder reloads the stored state.</summary>
+    private void RequestReload()
+    {
+        _reloadRequested = true;
+        DeactivateOnIdle();
     }
 
     private OperationResult Refuse(string operation, string reasonCode, string detail)

@@ -23,4 +23,12 @@ public sealed class PollingOptions
 
     /// <summary>Largest whole event log a node may have (bytes held plus bytes appended); beyond it the verdict is eventlog-too-large.</summary>
     public long MaxEventLogBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A passing verdict that changes only bookkeeping (time of the last pass, the pass count, the TPM clock) is written
+    /// to grain state at most this often; phase changes, reboots (reset/restart count), firmware changes, credentials and
+    /// failures are written at once, and every verdict reaches the audit stream at once. Zero writes every verdict.
+    /// Why: that write was the largest cost per attestation after signature verification (Grains/README.md "Verdict writes").
+    /// </summary>
+    public TimeSpan VerdictWriteInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

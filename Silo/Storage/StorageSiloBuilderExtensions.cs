@@ -42,7 +42,11 @@ public static class StorageSiloBuilderExtensions
                 membership.PrimarySiloEndpoint ??= new IPEndPoint(endpoint.Value.AdvertisedIPAddress ?? IPAddress.Loopback, endpoint.Value.SiloPort)));
         }
 
-        builder.AddRedisGrainStorage(StorageNames.State, o => o.ConfigurationOptions = RedisConfiguration(options));
+        builder.AddRedisGrainStorage(StorageNames.State, state => state.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.ConfigurationOptions = RedisConfiguration(options);
+            o.GrainStorageSerializer = TaggedGrainStateSerializer.Create(sp);
+        }));
         builder.AddReminders();
         builder.UseRedisReminderService(o => o.ConfigurationOptions = RedisConfiguration(options));
 
