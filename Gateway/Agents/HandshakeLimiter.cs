@@ -49,6 +49,8 @@ public sealed class HandshakeLimiter
     {
         if (_slots is null)
             return true;
+        cancellationToken.ThrowIfCancellationRequested();
+        // A free slot is taken at once; only a Hello that must wait is counted as waiting.
         if (_slots.Wait(0, CancellationToken.None))
             return true;
         Interlocked.Increment(ref _waiting);
