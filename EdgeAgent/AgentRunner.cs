@@ -38,10 +38,13 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
         for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
         {
             var gateway = gateways[attempt % gateways.Count];
+            uint retryAfterMs = 0;
             try
             {
                 var session = new GatewaySession(new AgentGateway.AgentGatewayClient(channels[attempt % channels.Length]), tpm, eventLog, credentials, options, Status, logger);
-                if (await session.RunAsync(cancellationToken))
+                var activated = await session.RunAsync(cancellationToken);
+                retryAfterMs = session.RetryAfterMs;
+                if (activated)
                     backoff.Reset();
                 if (session.StartOver)
                 {
@@ -62,11 +65,18 @@ public sealed class AgentRunner(AgentOptions options, TpmClient tpmClient, ILogg
             {
                 logger.LogWarning(e, "Node {Node}: the session with {Gateway} failed", options.NodeName, gateway);
             }
-            var delay = backoff.Next();
-            logger.LogInformation("Node {Node}: reconnecting in {Delay:0.0} s to {Gateway}", options.NodeName, delay.TotalSeconds, gateways[(attempt + 1) % gateways.Count]);
+            var delay = ReconnectDelay.After(backoff.Next(), retryAfterMs);
+            if (delay.HintCapped)
+                logger.LogWarning("Node {Node}: {Gateway} asked to wait {Requested:0} s before reconnecting; waiting at most {Max:0} s",
+                    options.NodeName, gateway, retryAfterMs / 1000.0, ReconnectDelay.MaxHint.TotalSeconds);
+            if (delay.FromHint)
+                logger.LogInformation("Node {Node}: reconnecting in {Delay:0.0} s (the gateway's retry-after hint) to {Gateway}",
+                    options.NodeName, delay.Delay.TotalSeconds, gateways[(attempt + 1) % gateways.Count]);
+            else
+                logger.LogInformation("Node {Node}: reconnecting in {Delay:0.0} s to {Gateway}", options.NodeName, delay.Delay.TotalSeconds, gateways[(attempt + 1) % gateways.Count]);
             try
             {
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay.Delay, cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -22,6 +22,9 @@ internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, Age
     /// <summary>The session ended because the node was reset: reconnect at once and start over from Hello.</summary>
     public bool StartOver { get; private set; }
 
+    /// <summary>The retry-after hint of the refusal that ended the session, in milliseconds (0 = none).</summary>
+    public uint RetryAfterMs { get; private set; }
+
     /// <summary>True when the stream was proven (activated) before it ended.</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +51,7 @@ internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, Age
                         status.QuoteAnswered();
                         break;
                     case GatewayMessage.BodyOneofCase.Refused:
+                        RetryAfterMs = message.Refused.RetryAfterMs;
                         status.Refused(message.Refused.ReasonCode, message.Refused.Detail);
                         logger.LogWarning("Node {Node}: the gateway refused the connection ({Reason}): {Detail}", options.NodeName, message.Refused.ReasonCode, message.Refused.Detail);
                         return activated;

@@ -144,10 +144,14 @@ internal sealed class AgentSession(
         if (!await EnterHandshakeAsync())
         {
             // Load shedding, not bad input: counted, logged at Debug (a storm would write one warning per agent).
+            var retryAfter = handshakes.RetryAfter();
             metrics.Refused(GatewayReasons.GatewayBusy);
-            logger.LogDebug("Agent stream from {Peer} (node {Node}) refused: {Count} handshakes in flight", Peer, _nodeName, handshakes.InFlight);
+            metrics.RetryAfterHinted(retryAfter);
+            logger.LogDebug("Agent stream from {Peer} (node {Node}) refused: {Count} handshakes in flight, {Waiting} waiting; retry after {RetryAfter:0.0} s",
+                Peer, _nodeName, handshakes.InFlight, handshakes.Waiting, retryAfter.TotalSeconds);
             Send(WireConversions.Refusal(GatewayReasons.GatewayBusy,
-                $"this gateway already has its limit of {handshakes.Limit} handshakes in flight ({GatewayOptions.SectionName}:MaxConcurrentHandshakes); retry after a backoff"));
+                $"this gateway already has its limit of {handshakes.Limit} handshakes in flight ({GatewayOptions.SectionName}:MaxConcurrentHandshakes); retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s",
+                retryAfter));
             return false;
         }
         _handshaking = true;

@@ -50,6 +50,10 @@ public static class WireConversions
     public static Contracts.CredentialAck ToContract(this CredentialAck ack, int maxErrorLength = 1000) =>
         new(ack.Generation, ack.Stored, string.IsNullOrEmpty(ack.Error) ? null : ack.Error.Length <= maxErrorLength ? ack.Error : ack.Error[..maxErrorLength]);
 
-    public static GatewayMessage Refusal(string reasonCode, string detail) =>
-        new() { Refused = new Refused { ReasonCode = reasonCode, Detail = detail } };
+    /// <summary>A refusal; <paramref name="retryAfter"/> (whole milliseconds, at most uint.MaxValue) only for <c>gateway-busy</c>, else none (0).</summary>
+    public static GatewayMessage Refusal(string reasonCode, string detail, TimeSpan retryAfter = default) =>
+        new() { Refused = new Refused { ReasonCode = reasonCode, Detail = detail, RetryAfterMs = RetryAfterMilliseconds(retryAfter) } };
+
+    private static uint RetryAfterMilliseconds(TimeSpan retryAfter) =>
+        retryAfter <= TimeSpan.Zero ? 0 : (uint)Math.Min(uint.MaxValue, Math.Ceiling(retryAfter.TotalMilliseconds));
 }

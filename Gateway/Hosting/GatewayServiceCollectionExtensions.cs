@@ -24,6 +24,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<StreamLimiter>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandshakeLimiter>();
         services.AddGrpc();
         // Runs after gRPC's own setup (which copies the global options), so the gateway's limit wins for its service.

@@ -10,6 +10,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _streams;
     private readonly UpDownCounter<long> _openStreams;
     private readonly Counter<long> _droppedMessages;
+    private readonly Histogram<double> _retryAfter;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -18,6 +19,8 @@ public sealed class GatewayMetrics
         _streams = meter.CreateCounter<long>("orleansattest.gateway.streams", description: "Agent streams opened");
         _openStreams = meter.CreateUpDownCounter<long>("orleansattest.gateway.streams.open", description: "Agent streams open now");
         _droppedMessages = meter.CreateCounter<long>("orleansattest.gateway.dropped_messages", description: "Messages to agents dropped because the agent's queue was full");
+        _retryAfter = meter.CreateHistogram<double>("orleansattest.gateway.retry_after", unit: "s",
+            description: "Retry-after hints sent with gateway-busy refusals");
     }
 
     public void Refused(string reasonCode) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reasonCode));
@@ -31,4 +34,6 @@ public sealed class GatewayMetrics
     public void StreamClosed() => _openStreams.Add(-1);
 
     public void MessageDropped() => _droppedMessages.Add(1);
+
+    public void RetryAfterHinted(TimeSpan retryAfter) => _retryAfter.Record(retryAfter.TotalSeconds);
 }

@@ -27,6 +27,12 @@ public sealed class GatewayOptions
     /// </summary>
     public int MaxConcurrentHandshakes { get; set; } = 256;
 
+    /// <summary>
+    /// Upper bound of the retry-after hint a "gateway-busy" refusal carries (the queue's drain time, jittered; at least 1 s).
+    /// Between 1 s and 1 hour (agents cap any hint at an hour).
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Largest agent message accepted, in bytes; larger ones are refused with "message-too-large".</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 

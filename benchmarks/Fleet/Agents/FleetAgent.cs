@@ -8,11 +8,15 @@ namespace OrleansAttest.Benchmarks.Fleet.Agents;
 /// <summary>
 /// One simulated agent on one stream of a shared HTTP/2 connection, answering as EdgeAgent's GatewaySession does:
 /// Hello, the activation proof (software ActivateCredential), quotes over the requested selection with the request's
-/// nonce, credential deliveries (opened and acknowledged). A refusal or a broken stream → reconnect with backoff.
+/// nonce, credential deliveries (opened and acknowledged). A refusal or a broken stream → reconnect with backoff, or
+/// after the refusal's retry-after hint when that is longer (capped at an hour, as EdgeAgent's ReconnectDelay does).
 /// </summary>
 internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder, TimeSpan responseTimeout)
 {
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
     private double _lastRequestAt = double.NaN;
+    private uint _retryAfterMs;
 
     public string NodeName => device.NodeName;
 
@@ -32,6 +36,7 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
         var backoff = TimeSpan.FromMilliseconds(500);
         while (!stop.IsCancellationRequested)
         {
+            _retryAfterMs = 0;
             try
             {
                 if (await SessionAsync(client, stop))
@@ -47,8 +52,11 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
             }
             try
             {
-                // Jittered like the agent's ReconnectBackoff, so refused agents do not come back in lockstep.
-                await Task.Delay(backoff / 2 + backoff * (Random.Shared.NextDouble() / 2), stop);
+                // Jittered like the agent's ReconnectBackoff, so refused agents do not come back in lockstep; the gateway's
+                // hint (already jittered by the gateway) is a floor.
+                var jittered = backoff / 2 + backoff * (Random.Shared.NextDouble() / 2);
+                var hint = TimeSpan.FromMilliseconds(Math.Min(_retryAfterMs, MaxRetryAfter.TotalMilliseconds));
+                await Task.Delay(hint > jittered ? hint : jittered, stop);
             }
             catch (OperationCanceledException)
             {
@@ -93,6 +101,7 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
                         EnrolledAt = recorder.NowMilliseconds;
                     break;
                 case GatewayMessage.BodyOneofCase.Refused:
+                    _retryAfterMs = message.Refused.RetryAfterMs;
                     recorder.Refused(message.Refused.ReasonCode);
                     return activated;
                 case GatewayMessage.BodyOneofCase.Revoked:

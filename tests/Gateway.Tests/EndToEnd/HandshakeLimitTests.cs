@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Gateway.Agents;
 using OrleansAttest.Gateway.Tests.Support;
 using OrleansAttest.Grains.Interfaces;
@@ -21,6 +22,7 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
             o.MaxConcurrentHandshakes = 1;
             // A Hello waits for a slot at most half of this.
             o.HandshakeTimeout = TimeSpan.FromSeconds(6);
+            o.MaxRetryAfter = TimeSpan.FromSeconds(20);
         });
         var handshakes = gateway.Services.GetRequiredService<HandshakeLimiter>();
         using var refusals = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
@@ -38,6 +40,10 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
                 var refused = await NextAsync(busy);
                 Assert.Equal(GatewayReasons.GatewayBusy, refused.Refused.ReasonCode);
                 Assert.Contains("MaxConcurrentHandshakes", refused.Refused.Detail);
+                // The refusal says when to come back: no completion measured yet, so 1 in flight / 1 slot × 3 s, jittered to
+                // [1.5, 4.5] s, within [1 s, MaxRetryAfter]; the sentence says it too.
+                Assert.InRange(refused.Refused.RetryAfterMs, 1_500u, 4_500u);
+                Assert.Contains($"retry after {Math.Ceiling(refused.Refused.RetryAfterMs / 1000.0):0} s", refused.Refused.Detail);
             }
             Assert.Equal(1, refusals[GatewayReasons.GatewayBusy]);
             Assert.Equal(1, handshakes.InFlight);
@@ -51,7 +57,9 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
                 await Task.Delay(500, ct);
                 Assert.False(answer.IsCompleted, "the waiting Hello was answered while the slot was taken");
                 handshakes.Exit();
-                Assert.Equal(NodeReasons.NodeNotDeclared, (await answer).Refused.ReasonCode);
+                var notDeclared = (await answer).Refused;
+                Assert.Equal(NodeReasons.NodeNotDeclared, notDeclared.ReasonCode);
+                Assert.Equal(0u, notDeclared.RetryAfterMs); // only gateway-busy carries a hint
             }
             await TestNodes.UntilAsync(() => handshakes.InFlight == 0, "the grain-refused handshake's slot is free again");
 
@@ -65,6 +73,52 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
         finally
         {
             output.WriteLine(gateway.LogText());
+        }
+    }
+
+    [Fact]
+    public async Task The_edge_agent_refused_busy_waits_at_least_the_retry_after_hint_before_it_reconnects()
+    {
+        await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o =>
+        {
+            o.MaxConcurrentHandshakes = 1;
+            // A Hello waits 2 s for a slot; with the slot held and no completion measured the hint is 2 s jittered to [1, 3] s,
+            // well above the test agent's first backoff (0.1–0.2 s).
+            o.HandshakeTimeout = TimeSpan.FromSeconds(4);
+            o.MaxRetryAfter = TimeSpan.FromSeconds(10);
+        });
+        var handshakes = gateway.Services.GetRequiredService<HandshakeLimiter>();
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-retry-after");
+        try
+        {
+            await TestNodes.DeclareAsync(fixture.Factory, agent);
+            Assert.True(await handshakes.EnterAsync(TimeSpan.Zero, ct));
+            agent.Start(gateway.Address, fixture.CaPath);
+            var poll = TimeSpan.FromMilliseconds(5);
+            await Eventually.UntilAsync(() => Task.FromResult(agent.Status.LastRefusal is not null), TimeSpan.FromSeconds(30), "the agent is refused gateway-busy", poll);
+            var refusedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            Assert.StartsWith(GatewayReasons.GatewayBusy + ":", agent.Status.LastRefusal);
+            Assert.Equal(1, agent.Status.Connections);
+            await Eventually.UntilAsync(() => Task.FromResult(agent.Status.Connections >= 2), TimeSpan.FromSeconds(30), "the agent reconnects", poll);
+            var waited = System.Diagnostics.Stopwatch.GetElapsedTime(refusedAt);
+            // The agent logs the delay it chose (to 0.1 s) and that it came from the hint.
+            var line = agent.Log.First(l => l.Contains("the gateway's retry-after hint"));
+            var logged = double.Parse(System.Text.RegularExpressions.Regex.Match(line, @"reconnecting in (\d+\.\d) s").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine($"retry-after hint {logged:0.0} s; the agent reconnected {waited.TotalSeconds:0.000} s after the refusal");
+            Assert.InRange(logged, 1.0, 3.0);
+            // Slack for the log's rounding and the polling; the backoff alone would have been at most 0.2 s.
+            Assert.True(waited.TotalSeconds >= logged - 0.25, $"the agent reconnected {waited.TotalSeconds:0.000} s after the refusal; the hint was {logged} s");
+
+            // Freed, the slot admits the agent, which enrolls.
+            handshakes.Exit();
+            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase is NodePhase.Attested or NodePhase.Enrolled, "agent attested");
+        }
+        finally
+        {
+            output.WriteLine(gateway.LogText());
+            output.WriteLine(agent.LogText());
         }
     }
 

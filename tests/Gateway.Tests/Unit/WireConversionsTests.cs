@@ -76,4 +76,19 @@ public sealed class WireConversionsTests
         Assert.False(failed.Stored);
         Assert.Equal(1000, failed.Error!.Length);
     }
+
+    [Fact]
+    public void A_refusal_carries_a_retry_after_hint_in_whole_milliseconds_only_when_one_is_given()
+    {
+        var busy = WireConversions.Refusal(GatewayReasons.GatewayBusy, "busy; retry after 13 s", TimeSpan.FromSeconds(12.3456)).Refused;
+        Assert.Equal(12_346u, busy.RetryAfterMs);
+        var roundTrip = GatewayMessage.Parser.ParseFrom(new GatewayMessage { Refused = busy }.ToByteArray()).Refused;
+        Assert.Equal(12_346u, roundTrip.RetryAfterMs);
+        Assert.Equal(0u, WireConversions.Refusal(GatewayReasons.MalformedMessage, "bad").Refused.RetryAfterMs);
+        Assert.Equal(0u, WireConversions.Refusal(GatewayReasons.GatewayBusy, "x", TimeSpan.FromSeconds(-1)).Refused.RetryAfterMs);
+        Assert.Equal(uint.MaxValue, WireConversions.Refusal(GatewayReasons.GatewayBusy, "x", TimeSpan.FromDays(100)).Refused.RetryAfterMs);
+        // An old gateway's Refused (fields 1 and 2 only) reads as no hint.
+        var old = Refused.Parser.ParseFrom(new Refused { ReasonCode = "gateway-busy", Detail = "d" }.ToByteArray());
+        Assert.Equal(0u, old.RetryAfterMs);
+    }
 }
