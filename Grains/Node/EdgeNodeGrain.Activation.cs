@@ -70,6 +70,7 @@ public sealed partial class EdgeNodeGrain
         });
         _issuedChallenges.Clear();
         _channel = channel;
+        _channelId = State.ChannelId;
         _consecutiveTimeouts = 0;
         if (previousChannel is not null && !SameChannel(previousChannel, channel))
             logger.LogInformation("Node {Node}: a newly proven agent connection replaces the previous one", NodeName);

@@ -8,6 +8,9 @@ namespace OrleansAttest.Grains.Node;
 
 public sealed partial class EdgeNodeGrain
 {
+    /// <summary>This node's directory shard, resolved once per activation (resolving a reference allocates on every call).</summary>
+    private INodeDirectoryGrain? _directoryShard;
+
     /// <summary>
     /// Tells the node's directory shard what the node looks like now (a deleted node leaves it). One-way and guarded: a
     /// directory problem is logged and counted, never fails the node's operation. Called after every stored change and
@@ -18,7 +21,7 @@ public sealed partial class EdgeNodeGrain
     {
         try
         {
-            var shard = NodeDirectory.Shard(GrainFactory, NodeName);
+            var shard = _directoryShard ??= NodeDirectory.Shard(GrainFactory, NodeName);
             var now = Now;
             if (State.Phase == NodePhase.Deleted)
             {

@@ -18,6 +18,8 @@ public sealed partial class EdgeNodeGrain
     /// <summary>When this activation started: a deadline already past by then fell in the verifier's own downtime.</summary>
     private DateTimeOffset _activationStartedAt;
     private IAgentChannel? _channel;
+    /// <summary>The stored channel id <see cref="_channel"/> was resolved from (compared instead of formatting the reference's id).</summary>
+    private string? _channelId;
 
     /// <summary>The bound agent, resolved from its persisted GrainId (an observer reference survives reactivation).</summary>
     private IAgentChannel? Channel
@@ -26,16 +28,18 @@ public sealed partial class EdgeNodeGrain
         {
             if (State.ChannelId is not { } id)
                 return null;
-            if (_channel is not null && _channel.GetGrainId().ToString() == id)
+            if (_channel is not null && string.Equals(_channelId, id, StringComparison.Ordinal))
                 return _channel;
             try
             {
                 _channel = GrainFactory.GetGrain<IAgentChannel>(GrainId.Parse(id));
+                _channelId = id;
             }
             catch (Exception e)
             {
                 logger.LogWarning(e, "Node {Node}: the stored agent channel {Channel} cannot be resolved", NodeName, id);
                 _channel = null;
+                _channelId = null;
             }
             return _channel;
         }

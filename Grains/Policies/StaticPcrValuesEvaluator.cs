@@ -17,23 +17,18 @@ public sealed class StaticPcrValuesEvaluator : IAttestationPolicyEvaluator
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(policy);
-        int pinned = 0;
-        foreach (var (key, allowed) in policy.AllowedPcrValues.OrderBy(e => e.Key, StringComparer.Ordinal))
+        var pins = PinnedPcrValues.For(policy);
+        foreach (var pin in pins.Pins)
         {
-            if (!PolicyValidator.TryParsePcrKey(key, out var bank, out var index, out var problem))
+            if (pin.Problem is { } problem)
                 return PolicyOutcome.Fail(NodeReasons.PcrValueNotAllowed, $"policy '{policy.Name}' cannot be applied: {problem}");
-            var name = $"{TpmHash.Describe(bank)}:{index}";
-            if (!evidence.PcrValues.TryGet(bank, index, out var digest))
+            if (!evidence.PcrValues.TryGet(pin.Bank, pin.Index, out var digest))
                 return PolicyOutcome.Fail(NodeReasons.PcrValueNotAllowed,
-                    $"PCR {name} is pinned by policy '{policy.Name}' but the quote does not cover it, so its value is unknown");
-            var hex = Convert.ToHexStringLower(digest);
-            if (!allowed.Any(value => string.Equals(value?.Trim(), hex, StringComparison.OrdinalIgnoreCase)))
+                    $"PCR {pin.Name} is pinned by policy '{policy.Name}' but the quote does not cover it, so its value is unknown");
+            if (!pin.Allows(digest))
                 return PolicyOutcome.Fail(NodeReasons.PcrValueNotAllowed,
-                    $"PCR {name} is {hex}, which policy '{policy.Name}' does not allow (allowed: {string.Join(", ", allowed)})");
-            pinned++;
+                    $"PCR {pin.Name} is {Convert.ToHexStringLower(digest)}, which policy '{policy.Name}' does not allow (allowed: {string.Join(", ", pin.AllowedText)})");
         }
-        return PolicyOutcome.Pass(pinned == 0
-            ? $"policy '{policy.Name}' pins no PCR value"
-            : $"all {pinned} PCR values pinned by policy '{policy.Name}' are allowed");
+        return PolicyOutcome.Pass(pins.PassDetail);
     }
 }

@@ -48,11 +48,15 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
         if (digests.Any(d => d is null))
             return QuoteVerdictResult.Fail(NodeReasons.PcrValuesMismatch, "the response supplies a PCR value that is null");
 
-        var requested = PcrSelection.ParseText(input.RequestedSelection);
+        var requestedEntry = PolicySelectionCache.Get(input.RequestedSelection);
+        var requested = requestedEntry.Selection;
         PcrValues values;
         try
         {
-            var supplied = PcrSelection.ParseText(response.PcrSelection ?? "");
+            // An honest agent echoes the requested selection text: reuse its parse; anything else is parsed afresh.
+            var supplied = requestedEntry.IsSpelledBy(response.PcrSelection)
+                ? requested
+                : PcrSelection.ParseText(response.PcrSelection ?? "");
             values = PcrValues.FromDigests(supplied, digests);
         }
         catch (ArgumentException e)

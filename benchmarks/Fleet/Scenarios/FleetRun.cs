@@ -199,7 +199,7 @@ internal sealed class FleetRun : IAsyncDisposable
         var now = ProcStatus.ResidentBytes(Cluster.Silo.Pid);
         Report.Result("silo RSS baseline (no node)", Math.Round(SiloBaselineBytes / 1048576.0, 1), "MiB");
         Report.Result("silo bytes per node above baseline", Math.Round((now - SiloBaselineBytes) / 1024.0 / nodes, 2), "KB",
-            "RSS now − RSS before declaring, / nodes; Server GC, not compacted");
+            "RSS now − RSS before declaring, / nodes; never compacted first, so an upper bound");
     }
 
     public void ReportLogs()

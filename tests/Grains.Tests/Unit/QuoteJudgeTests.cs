@@ -85,6 +85,21 @@ public sealed class QuoteJudgeTests : IDisposable
     }
 
     [Fact]
+    public void The_supplied_selection_is_judged_whatever_its_spelling_and_a_different_one_fails()
+    {
+        // The policy lists the PCRs out of order; the agent writes it back in canonical form (PolicySelectionCache reuses the parse).
+        var ranged = Policy with { PcrSelection = "sha256:7,1,0" };
+        var honest = Honest();
+        var judgement = new QuoteJudgement("node", ActivatedKeys.Parse(_ek.ToBytes(), _ak.Public.ToBytes()), _nonce, "sha256:7,1,0", honest, ranged, null);
+        var canonical = _judge.Judge(judgement);
+        Assert.True(canonical.Passed, canonical.Detail);
+        var asPolicy = _judge.Judge(judgement with { Response = honest with { PcrSelection = "sha256:7,1,0" } });
+        Assert.True(asPolicy.Passed, asPolicy.Detail);
+        // Supplied values for another selection (same count of digests) do not cover what was quoted.
+        Assert.Equal(NodeReasons.PcrValuesMismatch, _judge.Judge(judgement with { Response = honest with { PcrSelection = "sha256:0,1,8" } }).ReasonCode);
+    }
+
+    [Fact]
     public void Malformed_or_oversized_responses_fail_without_throwing()
     {
         var honest = Honest();

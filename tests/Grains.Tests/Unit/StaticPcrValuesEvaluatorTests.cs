@@ -36,6 +36,21 @@ public sealed class StaticPcrValuesEvaluatorTests
     }
 
     [Fact]
+    public void Allowed_values_match_in_either_case_with_spaces_and_non_hex_entries_never_match()
+    {
+        var evaluator = new StaticPcrValuesEvaluator();
+        var ab = Convert.ToHexStringLower(Enumerable.Repeat((byte)0xAB, 32).ToArray());
+        // The same policy object judged twice: the second verdict uses its decoded pins and must agree.
+        var policy = Pinning("not hex at all", "abc", $"  {ab.ToUpperInvariant()} ");
+        Assert.True(evaluator.Evaluate(Evidence(0xAB), policy).Passed);
+        Assert.True(evaluator.Evaluate(Evidence(0xAB), policy).Passed);
+        var refused = evaluator.Evaluate(Evidence(0xCD), policy);
+        Assert.False(refused.Passed);
+        Assert.Contains("not hex at all", refused.Detail);
+        Assert.False(evaluator.Evaluate(Evidence(0xAB), Pinning("not hex at all", "abc")).Passed);
+    }
+
+    [Fact]
     public void A_value_outside_the_list_fails_naming_bank_index_and_value()
     {
         var outcome = new StaticPcrValuesEvaluator().Evaluate(Evidence(0xCD), Pinning(new string('0', 64)));
