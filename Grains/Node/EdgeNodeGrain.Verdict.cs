@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Observability;
+using OrleansAttest.Grains.Polling;
 using OrleansAttest.Grains.Verification;
 
 namespace OrleansAttest.Grains.Node;
@@ -93,10 +94,10 @@ public sealed partial class EdgeNodeGrain
             activity?.SetStatus(ActivityStatusCode.Error, verdict.ReasonCode);
         // Measured after the judgement (not from "now"), so the histogram includes verification: request issued → verdict.
         metrics.RecordVerdict(verdict.Passed, verdict.ReasonCode, Now - request.IssuedAt);
-        return verdict.Passed ? await PassAsync(verdict, policy, now) : await FailAsync(verdict, policy, now);
+        return verdict.Passed ? await PassAsync(verdict, policy, now, request.IssuedAt) : await FailAsync(verdict, policy, now);
     }
 
-    private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now)
+    private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now, DateTimeOffset requestIssuedAt)
     {
         // Enrollment latency is recorded at the credentials' acknowledgement (EdgeNodeGrain.Credentials).
         var to = PhaseAfterPass(now);
@@ -115,7 +116,7 @@ public sealed partial class EdgeNodeGrain
             s.LastValidQuote = now;
         }, bookkeepingOnly);
         logger.LogDebug("Node {Node}: quote passed", NodeName);
-        ScheduleTick(NextPollDelay(policy), policy);
+        ScheduleTick(PollSchedule.NextPollAfter(requestIssuedAt, Now, policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble()), policy);
         await DeliverCredentialsIfDueAsync(policy, now);
         return OperationResult.Ok(verdict.Detail);
     }

@@ -8,6 +8,18 @@ public static class PollSchedule
         Jittered(quoteInterval, jitter, random);
 
     /// <summary>
+    /// Delay from <paramref name="now"/> (a verdict) to the next poll, counted from when the answered request was issued,
+    /// so the time the answer and its verdict took does not stretch the node's cadence. At least a quarter of the interval
+    /// from now: when round trips approach the interval (an overloaded verifier) polls slow down instead of piling up.
+    /// </summary>
+    public static TimeSpan NextPollAfter(DateTimeOffset requestIssuedAt, DateTimeOffset now, TimeSpan quoteInterval, double jitter, double random)
+    {
+        var due = requestIssuedAt + NextPoll(quoteInterval, jitter, random) - now;
+        var floor = quoteInterval / 4;
+        return due < floor ? floor : due;
+    }
+
+    /// <summary>
     /// Delay before retry number <paramref name="attempt"/> (1 = first retry after a timeout): initial × 2^(attempt-1),
     /// capped at <paramref name="cap"/> (the quote interval), then jittered and capped again.
     /// </summary>

@@ -13,6 +13,18 @@ public sealed class PollScheduleTests
         Assert.Equal(seconds, PollSchedule.NextPoll(TimeSpan.FromSeconds(30), 0.1, random).TotalSeconds, precision: 2);
 
     [Fact]
+    public void The_next_poll_counts_from_when_the_answered_request_was_issued_with_a_floor_under_load()
+    {
+        var issued = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        var interval = TimeSpan.FromSeconds(30);
+        // A 2 s round trip does not stretch the cadence: the next request is 30 s after the previous one, not 32 s.
+        Assert.Equal(28, PollSchedule.NextPollAfter(issued, issued.AddSeconds(2), interval, 0.1, 0.5).TotalSeconds, precision: 3);
+        // A round trip near the interval (an overloaded verifier): at least a quarter interval from now, never at once.
+        Assert.Equal(7.5, PollSchedule.NextPollAfter(issued, issued.AddSeconds(29), interval, 0.1, 0.5).TotalSeconds, precision: 3);
+        Assert.Equal(7.5, PollSchedule.NextPollAfter(issued, issued.AddSeconds(90), interval, 0.1, 0.5).TotalSeconds, precision: 3);
+    }
+
+    [Fact]
     public void Retries_back_off_exponentially_up_to_the_quote_interval()
     {
         var cap = TimeSpan.FromSeconds(30);
