@@ -71,6 +71,10 @@ app.kubernetes.io/component: {{ .component }}
   valueFrom: { fieldRef: { fieldPath: spec.nodeName } }
 - name: OrleansAttest__Storage__Mode
   value: {{ .Values.storage.mode | quote }}
+{{- with .Values.runtime.gcGen0Size }}
+- name: DOTNET_GCgen0size
+  value: {{ . | quote }}
+{{- end }}
 {{- if eq .Values.storage.mode "Redis" }}
 - name: OrleansAttest__Storage__ConnectionString
   valueFrom:

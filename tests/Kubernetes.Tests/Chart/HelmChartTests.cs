@@ -34,6 +34,12 @@ public sealed class HelmChartTests
         var gatewayService = Single(objects, "Service", "release-orleansattest-gateway");
         Assert.Equal("LoadBalancer", KubeObjects.Str(gatewayService["spec"]!["type"]));
         Assert.Equal("silo", KubeObjects.Str(gatewayService["spec"]!["selector"]!["app.kubernetes.io/component"]));
+
+        // An empty runtime.gcGen0Size leaves the runtime's own budget.
+        var plain = await Helm.TemplateAsync("--set", "runtime.gcGen0Size=");
+        var plainSilo = Single(plain, "Deployment", "release-orleansattest-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Null(Env(plainSilo, "DOTNET_GCgen0size"));
+        Assert.NotNull(Env(plainSilo, "POD_NAME"));
     }
 
     [Fact]
@@ -61,6 +67,9 @@ public sealed class HelmChartTests
         Assert.Equal("Gateway", KubeObjects.Str(Env(gatewayContainer, "OrleansAttest__Host__Role")!["value"]));
         Assert.Equal("/etc/orleansattest/tls/tls.crt", KubeObjects.Str(Env(gatewayContainer, "OrleansAttest__Gateway__Tls__CertificatePath")!["value"]));
         Assert.Equal("gw-tls", KubeObjects.Str(gateway["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => KubeObjects.Str(v!["name"]) == "gateway-tls")!["secret"]!["secretName"]));
+        // Both .NET processes get the measured young-generation GC budget (runtime.gcGen0Size).
+        Assert.Equal("0x4000000", KubeObjects.Str(Env(siloContainer, "DOTNET_GCgen0size")!["value"]));
+        Assert.Equal("0x4000000", KubeObjects.Str(Env(gatewayContainer, "DOTNET_GCgen0size")!["value"]));
 
         var service = Single(objects, "Service", "release-orleansattest-gateway");
         Assert.Equal("NodePort", KubeObjects.Str(service["spec"]!["type"]));
