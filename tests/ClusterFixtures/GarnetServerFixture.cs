@@ -39,14 +39,7 @@ public sealed class GarnetServerFixture : IAsyncDisposable
     public static Task<GarnetServerFixture> StartAsync(string? dataDirectory = null, ILoggerFactory? loggerFactory = null,
         Action<StorageOptions>? configure = null)
     {
-        var options = new StorageOptions
-        {
-            Mode = StorageMode.Embedded,
-            DataDirectory = dataDirectory ?? TestDirectory.Create("garnet"),
-            GarnetPort = FreeTcpPort.Next(),
-            GarnetMemory = "64m",
-            GarnetIndex = "1m",
-        };
+        var options = TestStorage.Embedded(dataDirectory ?? TestDirectory.Create("garnet"));
         configure?.Invoke(options);
         var fixture = new GarnetServerFixture(options, ownsDirectory: dataDirectory is null, loggerFactory ?? NullLoggerFactory.Instance);
         fixture._server.Start();

@@ -43,14 +43,7 @@ public sealed class AdminApiCluster : IAsyncDisposable
         DevelopmentCertificateAuthority.EnsureCreated(tls);
         var cluster = await AttestCluster.StartAsync(new AttestClusterOptions
         {
-            Storage = new StorageOptions
-            {
-                Mode = StorageMode.Embedded,
-                DataDirectory = TestDirectory.Create("admin-silo"),
-                GarnetPort = FreeTcpPort.Next(),
-                GarnetMemory = "64m",
-                GarnetIndex = "1m",
-            },
+            Storage = TestStorage.Embedded(TestDirectory.Create("admin-silo")),
             ConfigureSilo = silo =>
             {
                 silo.Services.AddAttestationGrains();

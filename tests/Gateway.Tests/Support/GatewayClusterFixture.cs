@@ -28,14 +28,7 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         DevelopmentCertificateAuthority.EnsureCreated(TlsDirectory);
-        var storage = new StorageOptions
-        {
-            Mode = StorageMode.Embedded,
-            DataDirectory = TestDirectory.Create("gateway-silo"),
-            GarnetPort = FreeTcpPort.Next(),
-            GarnetMemory = "64m",
-            GarnetIndex = "1m",
-        };
+        var storage = TestStorage.Embedded(TestDirectory.Create("gateway-silo"));
         _cluster = await AttestCluster.StartAsync(new AttestClusterOptions
         {
             Storage = storage,

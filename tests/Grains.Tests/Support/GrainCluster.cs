@@ -15,14 +15,7 @@ namespace OrleansAttest.Grains.Tests.Support;
 public static class GrainCluster
 {
     /// <summary>One silo with Garnet embedded, exactly the production default storage.</summary>
-    public static StorageOptions EmbeddedStorage() => new()
-    {
-        Mode = StorageMode.Embedded,
-        DataDirectory = TestDirectory.Create("grains"),
-        GarnetPort = FreeTcpPort.Next(),
-        GarnetMemory = "64m",
-        GarnetIndex = "1m",
-    };
+    public static StorageOptions EmbeddedStorage() => TestStorage.Embedded(TestDirectory.Create("grains"));
 
     public static AttestClusterOptions Options(StorageOptions storage, int silos = 1, Action<AdmissionOptions>? admission = null,
         Action<IServiceCollection>? services = null, string? serviceId = null)

@@ -38,14 +38,7 @@ public sealed class SiloAccessWiringTests : IAsyncLifetime
         }).Build();
         cluster = await AttestCluster.StartAsync(new AttestClusterOptions
         {
-            Storage = new StorageOptions
-            {
-                Mode = StorageMode.Embedded,
-                DataDirectory = TestDirectory.Create("access-silo"),
-                GarnetPort = FreeTcpPort.Next(),
-                GarnetMemory = "64m",
-                GarnetIndex = "1m",
-            },
+            Storage = TestStorage.Embedded(TestDirectory.Create("access-silo")),
             ConfigureSilo = silo =>
             {
                 silo.Services.AddSingleton(client);

@@ -15,14 +15,7 @@ public sealed class ClusterSyncGrainTests
     private static async Task<AttestCluster> StartAsync(ProbeSync probe, TimeSpan? syncTimeout = null) =>
         await AttestCluster.StartAsync(new AttestClusterOptions
         {
-            Storage = new StorageOptions
-            {
-                Mode = StorageMode.Embedded,
-                DataDirectory = TestDirectory.Create("clustersync"),
-                GarnetPort = FreeTcpPort.Next(),
-                GarnetMemory = "64m",
-                GarnetIndex = "1m",
-            },
+            Storage = TestStorage.Embedded(TestDirectory.Create("clustersync")),
             ConfigureSilo = silo =>
             {
                 silo.Services.AddAttestationGrains();

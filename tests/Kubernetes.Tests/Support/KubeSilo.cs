@@ -64,14 +64,7 @@ public sealed class KubeSilo : IAsyncDisposable
         RedisServer? redis = null;
         StorageOptions storage;
         if (silos == 1)
-            storage = new StorageOptions
-            {
-                Mode = StorageMode.Embedded,
-                DataDirectory = TestDirectory.Create("kube"),
-                GarnetPort = FreeTcpPort.Next(),
-                GarnetMemory = "64m",
-                GarnetIndex = "1m",
-            };
+            storage = TestStorage.Embedded(TestDirectory.Create("kube"));
         else
         {
             redis = await RedisServer.StartAsync();

@@ -11,14 +11,7 @@ public sealed class EmbeddedStorageTests : IAsyncLifetime
 
     private AttestClusterOptions Options() => new()
     {
-        Storage = new StorageOptions
-        {
-            Mode = StorageMode.Embedded,
-            DataDirectory = _dataDirectory,
-            GarnetPort = FreeTcpPort.Next(),
-            GarnetMemory = "64m",
-            GarnetIndex = "1m",
-        },
+        Storage = TestStorage.Embedded(_dataDirectory),
     };
 
     [Fact]
