@@ -12,7 +12,8 @@ public static class AuditEntryJson
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static string Serialize(AuditEntry entry) => JsonSerializer.Serialize(entry, Options);
+    /// <summary>The entry as UTF-8 JSON, what the store keeps (bytes, not a .NET string: half the size on the way there).</summary>
+    public static byte[] SerializeToUtf8(AuditEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, Options);
 
     /// <summary>Null for an entry that does not parse (a damaged or foreign list element is skipped, not fatal).</summary>
     public static AuditEntry? TryDeserialize(string? json)

@@ -18,7 +18,7 @@ public sealed class RedisAuditLog(IConnectionMultiplexer redis, IOptions<AuditOp
         var key = Key(nodeName);
         var max = Math.Max(1, options.Value.MaxEntriesPerNode);
         var batch = redis.GetDatabase().CreateBatch();
-        var push = batch.ListLeftPushAsync(key, AuditEntryJson.Serialize(entry));
+        var push = batch.ListLeftPushAsync(key, AuditEntryJson.SerializeToUtf8(entry));
         var trim = batch.ListTrimAsync(key, 0, max - 1);
         batch.Execute();
         await Task.WhenAll(push, trim);

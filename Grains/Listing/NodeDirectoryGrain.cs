@@ -127,5 +127,11 @@ public sealed class NodeDirectoryGrain(
             metrics.RecordFailure("flush");
             logger.LogWarning(e, "Node directory shard {Shard}: writing {Count} summaries failed; retrying at the next flush", Shard, _entries.Count);
         }
+        finally
+        {
+            // The written copy is not read again (activation reads storage): holding it would keep a second,
+            // older summary of every node alive between flushes.
+            state.State.Entries = [];
+        }
     }
 }

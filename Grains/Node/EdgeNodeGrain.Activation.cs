@@ -68,7 +68,7 @@ public sealed partial class EdgeNodeGrain
             // Single use; the others (an impostor's, or a slower stream's) end with this activation too.
             s.ClearChallenges();
         });
-        _issuedChallenges.Clear();
+        _issuedChallenges = null;
         _channel = channel;
         _channelId = State.ChannelId;
         _consecutiveTimeouts = 0;
@@ -102,7 +102,7 @@ public sealed partial class EdgeNodeGrain
         if (consume is { } session && State.PendingChallenges().Any(c => c.SessionId == session))
         {
             State.SetChallenges(State.PendingChallenges().Where(c => c.SessionId != session));
-            _issuedChallenges.Remove(session);
+            _issuedChallenges?.Remove(session);
             await PersistAsync();
         }
         if (State.Declaration is not null)

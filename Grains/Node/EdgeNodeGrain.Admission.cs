@@ -8,8 +8,14 @@ namespace OrleansAttest.Grains.Node;
 
 public sealed partial class EdgeNodeGrain
 {
-    /// <summary>Wire form of the live pending challenges (session id → challenge); memory only, lost on reactivation.</summary>
-    private readonly Dictionary<Guid, ActivationChallenge> _issuedChallenges = [];
+    /// <summary>
+    /// Wire form of the live pending challenges (session id → challenge); memory only, lost on reactivation. Null while
+    /// none is held — most of a node's life, as activation ends them all — so an enrolled node carries no empty table.
+    /// </summary>
+    private Dictionary<Guid, ActivationChallenge>? _issuedChallenges;
+
+    private IReadOnlyDictionary<Guid, ActivationChallenge> IssuedChallenges =>
+        (IReadOnlyDictionary<Guid, ActivationChallenge>?)_issuedChallenges ?? System.Collections.ObjectModel.ReadOnlyDictionary<Guid, ActivationChallenge>.Empty;
 
     private HelloRateLimiter? _helloLimiter;
 
@@ -45,7 +51,7 @@ public sealed partial class EdgeNodeGrain
         var live = ChallengeSet.Live(State.PendingChallenges(), now);
         // The same EK and AK again (a retrying agent, or someone replaying its hello): the pending challenge answers it,
         // so a flood of hellos neither replaces the real agent's challenge nor costs a state write.
-        if (ChallengeSet.Reusable(live, _issuedChallenges, hello, now, options.ChallengeLifetime / 2) is { } reused)
+        if (ChallengeSet.Reusable(live, IssuedChallenges, hello, now, options.ChallengeLifetime / 2) is { } reused)
             return Reissued(reused, decision.Detail);
         _helloLimiter ??= new HelloRateLimiter(options.HelloBurst, options.HelloInterval);
         // An AK that already holds a live challenge may renew it only while another token is left for an AK holding none
@@ -53,7 +59,7 @@ public sealed partial class EdgeNodeGrain
         var holdsLive = live.Any(c => ChallengeSet.Matches(c, hello));
         if (!_helloLimiter.TryTake(now, holdsLive ? 1 : 0, out var retryAfter))
         {
-            if (ChallengeSet.Reusable(live, _issuedChallenges, hello, now, TimeSpan.Zero) is { } stillValid)
+            if (ChallengeSet.Reusable(live, IssuedChallenges, hello, now, TimeSpan.Zero) is { } stillValid)
                 return Reissued(stillValid, decision.Detail);
             // Not audited: a flood must not turn into a flood of audit writes. Logged and counted by Refuse.
             var detail = $"node '{NodeName}' issued {options.HelloBurst} challenges in quick succession; say hello again in {Math.Ceiling(retryAfter.TotalSeconds):0} s";
@@ -115,6 +121,7 @@ public sealed partial class EdgeNodeGrain
     private void RememberIssued(IEnumerable<PendingChallenge> live, ActivationChallenge added)
     {
         var keep = live.Select(c => c.SessionId).ToHashSet();
+        _issuedChallenges ??= [];
         foreach (var session in _issuedChallenges.Keys.Where(k => !keep.Contains(k)).ToList())
             _issuedChallenges.Remove(session);
         _issuedChallenges[added.SessionId] = added;

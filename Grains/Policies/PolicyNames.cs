@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Tpm.Evidence;
 using OrleansAttest.Tpm.Structures;
@@ -40,9 +41,14 @@ public static class PolicyNames
 
     /// <summary>
     /// The quote verifier's policy for an attestation policy. Unknown names are skipped here because the
-    /// PolicyGrain refuses them on write; an empty result allows nothing, so a quote then fails closed.
+    /// PolicyGrain refuses them on write; an empty result allows nothing, so a quote then fails closed. Built once per
+    /// policy object (policies are immutable and shared by every node of a silo), not once per quote.
     /// </summary>
-    public static QuotePolicy ToQuotePolicy(AttestationPolicy policy)
+    public static QuotePolicy ToQuotePolicy(AttestationPolicy policy) => QuotePolicies.GetValue(policy, BuildQuotePolicy);
+
+    private static readonly ConditionalWeakTable<AttestationPolicy, QuotePolicy> QuotePolicies = new();
+
+    private static QuotePolicy BuildQuotePolicy(AttestationPolicy policy)
     {
         var hashes = new HashSet<TpmAlgorithm>();
         foreach (var name in policy.AllowedHashes)

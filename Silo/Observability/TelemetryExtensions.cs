@@ -9,13 +9,16 @@ public static class TelemetryExtensions
     /// <summary>Orleans' own meter (activations, messages, membership, storage latency).</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
 
-    /// <summary>OpenTelemetry metrics of the <c>OrleansAttest</c> and <c>Microsoft.Orleans</c> meters, exported for Prometheus.</summary>
+    /// <summary>.NET's own meter: GC heap sizes and pause time, thread pool, working set (what memory per node is made of).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>OpenTelemetry metrics of the <c>OrleansAttest</c>, <c>Microsoft.Orleans</c> and <c>System.Runtime</c> meters, exported for Prometheus.</summary>
     public static IServiceCollection AddOrleansAttestTelemetry(this IServiceCollection services)
     {
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("orleansattest-silo"))
             .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.MeterName, OrleansMeterName)
+                .AddMeter(Telemetry.MeterName, OrleansMeterName, RuntimeMeterName)
                 .AddPrometheusExporter());
         return services;
     }

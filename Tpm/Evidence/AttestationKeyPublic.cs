@@ -138,17 +138,29 @@ public sealed class AttestationKeyPublic
         () => RSA.Create(new RSAParameters { Modulus = RsaModulus, Exponent = RsaExponent }));
 
     /// <summary>The AK as a .NET ECDsa key on <paramref name="curve"/> with coordinates padded to <paramref name="size"/>, built on first use.</summary>
-    internal ECDsa GetEcdsa(ECCurve curve, int size) => LazyInitializer.EnsureInitialized(ref _ecdsa, () =>
+    internal ECDsa GetEcdsa(ECCurve curve, int size) => _ecdsa ?? BuildEcdsa(curve, size);
+
+    private ECDsa BuildEcdsa(ECCurve curve, int size)
     {
         var q = new ECPoint { X = new byte[size], Y = new byte[size] };
         var x = EccX.AsSpan().TrimStart((byte)0);
         var y = EccY.AsSpan().TrimStart((byte)0);
         x.CopyTo(q.X.AsSpan(size - x.Length));
         y.CopyTo(q.Y.AsSpan(size - y.Length));
-        return ECDsa.Create(new ECParameters { Curve = curve, Q = q });
-    });
+        var built = ECDsa.Create(new ECParameters { Curve = curve, Q = q });
+        // Two threads may both build; the first one stored wins and the other key is dropped.
+        if (Interlocked.CompareExchange(ref _ecdsa, built, null) is { } stored)
+        {
+            built.Dispose();
+            return stored;
+        }
+        return built;
+    }
 
-    public override string ToString() => KeyType == TpmAlgorithm.Rsa
+    private string? _description;
+
+    /// <summary>"RSA-2048 (…)" or "Ecc NistP256 (…)"; built once, as it is part of every verdict's detail.</summary>
+    public override string ToString() => _description ??= KeyType == TpmAlgorithm.Rsa
         ? $"RSA-{RsaModulusBits} ({Format})"
         : $"{KeyType} {Curve} ({Format})";
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using OrleansAttest.Tpm.Marshalling;
 using OrleansAttest.Tpm.Structures;
@@ -143,13 +144,21 @@ public sealed class QuoteVerifier(QuotePolicy? policy = null)
                 $"{TpmHash.Describe(signature.Hash)} of the supplied PCR values is {Convert.ToHexStringLower(computed)} but the quote's pcrDigest is {Convert.ToHexStringLower(quote.PcrDigest)}: the supplied values are not the ones the TPM quoted");
 
         return QuoteVerdict.Valid(attest, skipped,
-            $"quote signed {signature} by {ak} over {Describe(quoted)} verified (resetCount {attest.ClockInfo.ResetCount}, restartCount {attest.ClockInfo.RestartCount})");
+            $"quote signed {signature} by {ak} over {Described(requested)} verified (resetCount {attest.ClockInfo.ResetCount}, restartCount {attest.ClockInfo.RestartCount})");
     }
 
     private static PcrSelection WithoutEmptyBanks(PcrSelection selection) =>
         selection.Banks.Any(b => b.Pcrs.Count == 0) ? new PcrSelection(selection.Banks.Where(b => b.Pcrs.Count > 0).ToList()) : selection;
 
     private static string Describe(PcrSelection selection) => selection.Banks.Count == 0 ? "(none)" : selection.ToString();
+
+    /// <summary>
+    /// <see cref="Describe"/>, kept per selection object: a verifier's requested selection is usually one shared
+    /// instance (the policy's), described in every passing verdict.
+    /// </summary>
+    private static string Described(PcrSelection selection) => Descriptions.GetValue(selection, Describe);
+
+    private static readonly ConditionalWeakTable<PcrSelection, string> Descriptions = new();
 
     /// <summary>TPM_ST_ATTEST_CERTIFY (0x8017) style names, as the specification writes them.</summary>
     private static string DescribeType(TpmStructureTag type)

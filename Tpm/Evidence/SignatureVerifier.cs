@@ -112,12 +112,12 @@ public static class SignatureVerifier
     private static bool VerifyEcdsa(AttestationKeyPublic key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, out string problem)
     {
         var curve = key.Curve;
-        var (named, size) = curve switch
+        var size = curve switch
         {
-            TpmEccCurve.NistP256 => (ECCurve.NamedCurves.nistP256, 32),
-            TpmEccCurve.NistP384 => (ECCurve.NamedCurves.nistP384, 48),
-            TpmEccCurve.NistP521 => (ECCurve.NamedCurves.nistP521, 66),
-            _ => (default(ECCurve), 0),
+            TpmEccCurve.NistP256 => 32,
+            TpmEccCurve.NistP384 => 48,
+            TpmEccCurve.NistP521 => 66,
+            _ => 0,
         };
         if (size == 0)
         {
@@ -143,7 +143,7 @@ public static class SignatureVerifier
         ECDsa ecdsa;
         try
         {
-            ecdsa = key.GetEcdsa(named, size);
+            ecdsa = key.GetEcdsa(NamedCurve(curve), size);
         }
         catch (CryptographicException e)
         {
@@ -155,6 +155,14 @@ public static class SignatureVerifier
         problem = "the ECDSA signature does not verify under the AK: the quote was not signed by this key, or was changed";
         return false;
     }
+
+    // ECCurve.NamedCurves builds a new curve (and Oid) on every read; only the first use of a key needs one.
+    private static ECCurve NamedCurve(TpmEccCurve curve) => curve switch
+    {
+        TpmEccCurve.NistP256 => ECCurve.NamedCurves.nistP256,
+        TpmEccCurve.NistP384 => ECCurve.NamedCurves.nistP384,
+        _ => ECCurve.NamedCurves.nistP521,
+    };
 
     private static bool CheckRsaLength(TpmtSignature signature, AttestationKeyPublic key, out string problem)
     {

@@ -54,6 +54,15 @@ internal sealed class FleetRun : IAsyncDisposable
     /// <summary>Silo RSS with the policy stored and no node declared.</summary>
     public long SiloBaselineBytes { get; private set; }
 
+    /// <summary>Silo managed heap after its last GC at that time (System.Runtime meter).</summary>
+    public double SiloBaselineHeapBytes { get; private set; }
+
+    /// <summary>.NET's heap size after the last GC, summed over generations (incl. LOH/POH).</summary>
+    public const string HeapAfterLastGc = "dotnet_gc_last_collection_heap_size_bytes";
+
+    /// <summary>.NET's total time paused for GC.</summary>
+    public const string GcPauseTime = "dotnet_gc_pause_time_seconds_total";
+
     public void Progress(string line) => _options.Progress($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
     public static async Task<FleetRun> StartAsync(string scenario, FleetOptions options, CancellationToken cancellationToken)
@@ -91,6 +100,7 @@ internal sealed class FleetRun : IAsyncDisposable
         // Let the silo's start-up garbage settle before the baseline.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         SiloBaselineBytes = ProcStatus.ResidentBytes(Cluster.Silo.Pid);
+        SiloBaselineHeapBytes = PrometheusText.Parse(await Cluster.Silo.ScrapeAsync(Http, cancellationToken)).Sum(HeapAfterLastGc);
 
         var made = Stopwatch.StartNew();
         _devices = new SimulatedDevice[o.Nodes];
@@ -194,12 +204,24 @@ internal sealed class FleetRun : IAsyncDisposable
         }
     }
 
-    public void ReportSiloMemory(int nodes)
+    /// <summary>
+    /// RSS per node, and what of it is managed heap: the heap after the silo's last GC (live objects plus gen2 garbage
+    /// not yet collected); the rest is native memory (each node's OpenSSL AK key) and GC headroom between collections.
+    /// </summary>
+    public async Task ReportSiloMemoryAsync(int nodes, CancellationToken cancellationToken)
     {
         var now = ProcStatus.ResidentBytes(Cluster.Silo.Pid);
+        var heap = PrometheusText.Parse(await Cluster.Silo.ScrapeAsync(Http, cancellationToken)).Sum(HeapAfterLastGc);
         Report.Result("silo RSS baseline (no node)", Math.Round(SiloBaselineBytes / 1048576.0, 1), "MiB");
-        Report.Result("silo bytes per node above baseline", Math.Round((now - SiloBaselineBytes) / 1024.0 / nodes, 2), "KB",
+        var rssPerNode = (now - SiloBaselineBytes) / 1024.0 / nodes;
+        Report.Result("silo bytes per node above baseline", Math.Round(rssPerNode, 2), "KB",
             "RSS now − RSS before declaring, / nodes; never compacted first, so an upper bound");
+        Report.Result("silo managed heap after its last GC", Math.Round(heap / 1048576.0, 1), "MiB", $"baseline {SiloBaselineHeapBytes / 1048576.0:0.0} MiB");
+        var heapPerNode = (heap - SiloBaselineHeapBytes) / 1024.0 / nodes;
+        Report.Result("silo managed heap per node above baseline", Math.Round(heapPerNode, 2), "KB",
+            "live objects plus gen2 garbage not yet collected at the last GC");
+        Report.Result("silo RSS per node not in the managed heap", Math.Round(rssPerNode - heapPerNode, 2), "KB",
+            "native memory (an OpenSSL key per node) and GC headroom between collections");
     }
 
     public void ReportLogs()

@@ -77,8 +77,10 @@ internal static class SteadyScenario
         if (verdicts == 0)
             problems.Add("no verdict in the window");
 
+        var paused = scrapeAfter.Sum(FleetRun.GcPauseTime) - scrapeBefore.Sum(FleetRun.GcPauseTime);
+        report.Result("silo GC pause time (window)", Math.Round(paused, 2), "s", $"{100 * paused / seconds:0.0} % of the window");
         run.ReportProcesses(before, after, verdicts, "window");
-        run.ReportSiloMemory(options.Nodes);
+        await run.ReportSiloMemoryAsync(options.Nodes, cancellationToken);
         run.ReportLogs();
         var outcome = await run.CheckNodesAsync(new FleetOutcome(report)
         {

@@ -18,7 +18,7 @@ internal static class StormScenario
             report.Result("enrollments/s", Math.Round(enrolled / storm, 1));
         report.Latency("enrollment latency", latency);
         run.ReportProcesses(before, after, enrolled, "storm", "enrollment");
-        run.ReportSiloMemory(options.Nodes);
+        await run.ReportSiloMemoryAsync(options.Nodes, cancellationToken);
         run.ReportLogs();
         var outcome = await run.CheckNodesAsync(new FleetOutcome(report) { Attestations = enrolled }, cancellationToken);
         report.Environment("at end");

@@ -33,6 +33,8 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{silo.HttpPort}/metrics", TestContext.Current.CancellationToken);
         Assert.Contains("orleansattest_silo_ready{otel_scope_name=\"OrleansAttest\"} 1", metrics);
         Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", metrics);
+        // .NET's runtime meter: what the fleet benchmark reads the managed heap per node from.
+        Assert.Contains("dotnet_gc_last_collection_heap_size_bytes{", metrics);
 
         using (var dashboard = await _http.GetAsync($"http://127.0.0.1:{silo.DashboardPort}/dashboard/", TestContext.Current.CancellationToken))
         {
