@@ -108,9 +108,12 @@ public sealed partial class EdgeNodeGrain
         bool bookkeepingOnly = State.Baseline is { } before && verdict.Baseline is { } after
             && before.ResetCount == after.ResetCount && before.RestartCount == after.RestartCount && before.FirmwareVersion == after.FirmwareVersion
             && (State.WatchSince is not { } watched || _persistedLastValidQuote > watched);
-        await TransitionAsync(to, null, verdict.Detail, "verdict", passed: true, policy, s =>
+        // A pass usually reads exactly like the one before: keep the stored string, so the node's memory holds no new
+        // long-lived copy per verdict for the GC to promote and collect later (the new one dies young).
+        var detail = string.Equals(verdict.Detail, State.Detail, StringComparison.Ordinal) ? State.Detail : verdict.Detail;
+        await TransitionAsync(to, null, detail, "verdict", passed: true, policy, s =>
         {
-            s.LastAttestation = new AttestationRecord(now, true, null, verdict.Detail);
+            s.LastAttestation = new AttestationRecord(now, true, null, detail);
             s.Attestations++;
             s.Baseline = verdict.Baseline;
             s.LastValidQuote = now;
@@ -118,7 +121,7 @@ public sealed partial class EdgeNodeGrain
         logger.LogDebug("Node {Node}: quote passed", NodeName);
         ScheduleTick(PollSchedule.NextPollAfter(requestIssuedAt, Now, policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble()), policy);
         await DeliverCredentialsIfDueAsync(policy, now);
-        return OperationResult.Ok(verdict.Detail);
+        return OperationResult.Ok(detail);
     }
 
     private async Task<OperationResult> FailAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now)

@@ -15,9 +15,40 @@ internal sealed class FleetArguments
     public Option<string> ProductLogLevel { get; } = new("--product-log-level") { Description = "log level of the OrleansAttest category in the silo and gateway (Information logs every hello and activation)", DefaultValueFactory = _ => "Warning" };
     public Option<int?> ThreadPoolSpinLimit { get; } = new("--product-spin-limit") { Description = "experiment: DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for the silo and gateway processes (default: as shipped)" };
     public Option<int?> MaxHandshakes { get; } = new("--max-handshakes") { Description = "the gateway's MaxConcurrentHandshakes (default: the product default; 0 = unlimited)" };
+    public Option<string[]> SiloEnvironment { get; } = EnvironmentOption("--silo-env", "silo");
+    public Option<string[]> GatewayEnvironment { get; } = EnvironmentOption("--gateway-env", "gateway");
     public Option<string?> Json { get; } = Options.Json();
 
-    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes, Json];
+    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes,
+        SiloEnvironment, GatewayEnvironment, Json];
+
+    private static Option<string[]> EnvironmentOption(string name, string process)
+    {
+        var option = new Option<string[]>(name)
+        {
+            Description = $"experiment: NAME=VALUE added to the {process} process's environment, e.g. DOTNET_gcServer=1 (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+                if (value.IndexOf('=') <= 0)
+                    result.AddError($"{name} '{value}' is not NAME=VALUE");
+        });
+        return option;
+    }
+
+    /// <summary>NAME=VALUE pairs; a name given twice takes its last value.</summary>
+    private static Dictionary<string, string> ToEnvironment(string[]? pairs)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            var split = pair.Split('=', 2);
+            environment[split[0]] = split[1];
+        }
+        return environment;
+    }
 
     public FleetOptions Read(ParseResult parse) => new()
     {
@@ -29,5 +60,7 @@ internal sealed class FleetArguments
         ProductLogLevel = parse.GetRequiredValue(ProductLogLevel),
         ThreadPoolSpinLimit = parse.GetValue(ThreadPoolSpinLimit),
         MaxConcurrentHandshakes = parse.GetValue(MaxHandshakes),
+        SiloEnvironment = ToEnvironment(parse.GetValue(SiloEnvironment)),
+        GatewayEnvironment = ToEnvironment(parse.GetValue(GatewayEnvironment)),
     };
 }

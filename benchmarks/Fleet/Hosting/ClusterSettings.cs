@@ -6,5 +6,7 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 /// <param name="ProductLogLevel">Level of the <c>OrleansAttest</c> log category in both processes (Information logs every hello and activation).</param>
 /// <param name="ThreadPoolSpinLimit">When set, <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c> for both processes (an experiment; null = the product's own setting).</param>
 /// <param name="MaxConcurrentHandshakes">When set, the gateway's <c>MaxConcurrentHandshakes</c> (null = its default).</param>
+/// <param name="SiloEnvironment">Extra environment of the silo process, applied over everything else (runtime experiments).</param>
+/// <param name="GatewayEnvironment">Extra environment of the gateway process, applied over everything else.</param>
 internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning", int? ThreadPoolSpinLimit = null,
-    int? MaxConcurrentHandshakes = null);
+    int? MaxConcurrentHandshakes = null, IReadOnlyDictionary<string, string>? SiloEnvironment = null, IReadOnlyDictionary<string, string>? GatewayEnvironment = null);

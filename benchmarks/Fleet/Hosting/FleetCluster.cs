@@ -73,6 +73,8 @@ internal sealed class FleetCluster : IAsyncDisposable
             var siloHttp = FreePort.Next();
             var siloEnvironment = Common(siloHttp);
             siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";
+            foreach (var (key, value) in settings.SiloEnvironment ?? new Dictionary<string, string>())
+                siloEnvironment[key] = value;
             silo = ProductProcess.Start("silo", settings.WorkingDirectory, siloEnvironment, siloHttp);
 
             var gatewayHttp = FreePort.Next();
@@ -87,6 +89,8 @@ internal sealed class FleetCluster : IAsyncDisposable
             gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
             if (settings.MaxConcurrentHandshakes is { } handshakes)
                 gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
+            foreach (var (key, value) in settings.GatewayEnvironment ?? new Dictionary<string, string>())
+                gatewayEnvironment[key] = value;
             gateway = ProductProcess.Start("gateway", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
 
             await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);

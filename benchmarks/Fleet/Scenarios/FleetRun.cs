@@ -63,6 +63,9 @@ internal sealed class FleetRun : IAsyncDisposable
     /// <summary>.NET's total time paused for GC.</summary>
     public const string GcPauseTime = "dotnet_gc_pause_time_seconds_total";
 
+    /// <summary>.NET's collections by generation (label <c>gc_heap_generation</c>).</summary>
+    public const string GcCollections = "dotnet_gc_collections_total";
+
     public void Progress(string line) => _options.Progress($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
     public static async Task<FleetRun> StartAsync(string scenario, FleetOptions options, CancellationToken cancellationToken)
@@ -90,10 +93,12 @@ internal sealed class FleetRun : IAsyncDisposable
             .Parameter("missed-deadline threshold", Deadline.TotalSeconds, "s").Parameter("streams per connection", o.StreamsPerConnection)
             .Parameter("ramp", o.Ramp.TotalSeconds, "s").Parameter("product log level", o.ProductLogLevel)
             .Parameter("gateway MaxConcurrentHandshakes", o.MaxConcurrentHandshakes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default")
-            .Parameter("product thread-pool spin limit", o.ThreadPoolSpinLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as shipped");
+            .Parameter("product thread-pool spin limit", o.ThreadPoolSpinLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as shipped")
+            .Parameter("silo extra environment", Describe(o.SiloEnvironment)).Parameter("gateway extra environment", Describe(o.GatewayEnvironment));
         Report.Note("topology: redis-server + silo process (role Silo, agent endpoint off) + gateway process (role Gateway) + this generator, all on this machine");
         Progress($"starting redis-server, silo and gateway in {_directory}");
-        Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit, o.MaxConcurrentHandshakes), Http, cancellationToken);
+        Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit, o.MaxConcurrentHandshakes,
+            o.SiloEnvironment, o.GatewayEnvironment), Http, cancellationToken);
         Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {Cluster.Gateway.Pid}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
         Client = await FleetClient.StartAsync(Cluster.Storage, cancellationToken);
         await Client.SetPolicyAsync(BenchPolicy.Create(o.Interval) with { ResponseTimeout = ResponseTimeout });
@@ -190,6 +195,9 @@ internal sealed class FleetRun : IAsyncDisposable
             Problems = problems,
         };
     }
+
+    private static string Describe(IReadOnlyDictionary<string, string> environment) =>
+        environment.Count == 0 ? "none" : string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"));
 
     /// <summary>CPU, CPU per attestation and RSS of each process between two samples.</summary>
     public void ReportProcesses(ProcessSample[] before, ProcessSample[] after, double attestations, string what, string per = "attestation")

@@ -32,6 +32,7 @@ internal static class SteadyScenario
         await Task.Delay(settle, cancellationToken);
 
         var scrapeBefore = PrometheusText.Parse(await run.Cluster.Silo.ScrapeAsync(run.Http, cancellationToken));
+        var gatewayBefore = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
         var before = run.Sample();
         run.Recorder.StartWindow();
         run.Progress($"measuring for {options.Duration.TotalSeconds:0} s");
@@ -39,6 +40,7 @@ internal static class SteadyScenario
         run.Recorder.StopWindow();
         var after = run.Sample();
         var scrapeAfter = PrometheusText.Parse(await run.Cluster.Silo.ScrapeAsync(run.Http, cancellationToken));
+        var gatewayAfter = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
         var windowEnd = run.Recorder.NowMilliseconds;
         // A node with no request in the last deadline of the window missed it even though no late request arrived.
         foreach (var agent in run.Agents)
@@ -77,8 +79,14 @@ internal static class SteadyScenario
         if (verdicts == 0)
             problems.Add("no verdict in the window");
 
-        var paused = scrapeAfter.Sum(FleetRun.GcPauseTime) - scrapeBefore.Sum(FleetRun.GcPauseTime);
-        report.Result("silo GC pause time (window)", Math.Round(paused, 2), "s", $"{100 * paused / seconds:0.0} % of the window");
+        // Both processes are on every round trip: a pause in either holds verdicts back.
+        foreach (var (name, scrapes) in new[] { ("silo", (scrapeBefore, scrapeAfter)), ("gateway", (gatewayBefore, gatewayAfter)) })
+        {
+            var paused = scrapes.Item2.Sum(FleetRun.GcPauseTime) - scrapes.Item1.Sum(FleetRun.GcPauseTime);
+            var collections = string.Join(" / ", new[] { "gen0", "gen1", "gen2" }.Select(generation =>
+                scrapes.Item2.Sum(FleetRun.GcCollections, $"gc_heap_generation=\"{generation}\"") - scrapes.Item1.Sum(FleetRun.GcCollections, $"gc_heap_generation=\"{generation}\"")));
+            report.Result($"{name} GC pause time (window)", Math.Round(paused, 2), "s", $"{100 * paused / seconds:0.0} % of the window; collections gen0/gen1/gen2 {collections}");
+        }
         run.ReportProcesses(before, after, verdicts, "window");
         await run.ReportSiloMemoryAsync(options.Nodes, cancellationToken);
         run.ReportLogs();
