@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OrleansAttest.Grains.Admission;
@@ -15,7 +16,7 @@ public sealed partial class EdgeNodeGrain
     private Dictionary<Guid, ActivationChallenge>? _issuedChallenges;
 
     private IReadOnlyDictionary<Guid, ActivationChallenge> IssuedChallenges =>
-        (IReadOnlyDictionary<Guid, ActivationChallenge>?)_issuedChallenges ?? System.Collections.ObjectModel.ReadOnlyDictionary<Guid, ActivationChallenge>.Empty;
+        (IReadOnlyDictionary<Guid, ActivationChallenge>?)_issuedChallenges ?? ReadOnlyDictionary<Guid, ActivationChallenge>.Empty;
 
     private HelloRateLimiter? _helloLimiter;
 

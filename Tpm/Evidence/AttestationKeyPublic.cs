@@ -134,22 +134,32 @@ public sealed class AttestationKeyPublic
     private ECDsa? _ecdsa;
 
     /// <summary>The AK as a .NET RSA key, built on first use. Throws CryptographicException for an unusable key.</summary>
-    internal RSA GetRsa() => LazyInitializer.EnsureInitialized(ref _rsa,
-        () => RSA.Create(new RSAParameters { Modulus = RsaModulus, Exponent = RsaExponent }));
+    internal RSA GetRsa() => _rsa ?? Publish(ref _rsa, RSA.Create(new RSAParameters { Modulus = RsaModulus, Exponent = RsaExponent }));
 
-    /// <summary>The AK as a .NET ECDsa key on <paramref name="curve"/> with coordinates padded to <paramref name="size"/>, built on first use.</summary>
-    internal ECDsa GetEcdsa(ECCurve curve, int size) => _ecdsa ?? BuildEcdsa(curve, size);
+    /// <summary>The AK as a .NET ECDsa key on its curve, coordinates padded to the <paramref name="size"/>-byte field, built on first use.</summary>
+    internal ECDsa GetEcdsa(int size) => _ecdsa ?? Publish(ref _ecdsa, BuildEcdsa(size));
 
-    private ECDsa BuildEcdsa(ECCurve curve, int size)
+    private ECDsa BuildEcdsa(int size)
     {
         var q = new ECPoint { X = new byte[size], Y = new byte[size] };
         var x = EccX.AsSpan().TrimStart((byte)0);
         var y = EccY.AsSpan().TrimStart((byte)0);
         x.CopyTo(q.X.AsSpan(size - x.Length));
         y.CopyTo(q.Y.AsSpan(size - y.Length));
-        var built = ECDsa.Create(new ECParameters { Curve = curve, Q = q });
-        // Two threads may both build; the first one stored wins and the other key is dropped.
-        if (Interlocked.CompareExchange(ref _ecdsa, built, null) is { } stored)
+        // ECCurve.NamedCurves builds a new curve (and Oid) on every read: only here, once per key.
+        var curve = Curve switch
+        {
+            TpmEccCurve.NistP256 => ECCurve.NamedCurves.nistP256,
+            TpmEccCurve.NistP384 => ECCurve.NamedCurves.nistP384,
+            _ => ECCurve.NamedCurves.nistP521,
+        };
+        return ECDsa.Create(new ECParameters { Curve = curve, Q = q });
+    }
+
+    /// <summary>Stores a key built on first use; when two threads both built one, the first stored wins and the other is disposed.</summary>
+    private static T Publish<T>(ref T? field, T built) where T : class, IDisposable
+    {
+        if (Interlocked.CompareExchange(ref field, built, null) is { } stored)
         {
             built.Dispose();
             return stored;

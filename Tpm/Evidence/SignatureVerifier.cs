@@ -143,7 +143,7 @@ public static class SignatureVerifier
         ECDsa ecdsa;
         try
         {
-            ecdsa = key.GetEcdsa(NamedCurve(curve), size);
+            ecdsa = key.GetEcdsa(size);
         }
         catch (CryptographicException e)
         {
@@ -155,14 +155,6 @@ public static class SignatureVerifier
         problem = "the ECDSA signature does not verify under the AK: the quote was not signed by this key, or was changed";
         return false;
     }
-
-    // ECCurve.NamedCurves builds a new curve (and Oid) on every read; only the first use of a key needs one.
-    private static ECCurve NamedCurve(TpmEccCurve curve) => curve switch
-    {
-        TpmEccCurve.NistP256 => ECCurve.NamedCurves.nistP256,
-        TpmEccCurve.NistP384 => ECCurve.NamedCurves.nistP384,
-        _ => ECCurve.NamedCurves.nistP521,
-    };
 
     private static bool CheckRsaLength(TpmtSignature signature, AttestationKeyPublic key, out string problem)
     {
