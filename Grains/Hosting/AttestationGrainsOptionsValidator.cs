@@ -57,6 +57,10 @@ public static class AttestationGrainsOptionsValidator
 
         if (polling.WatchdogPeriod < minimumReminderPeriod)
             errors.Add($"polling-watchdog-period-too-short: {p}:WatchdogPeriod is {polling.WatchdogPeriod}, below Orleans' minimum reminder period {minimumReminderPeriod}, so the watchdog reminder could never be registered; use at least {minimumReminderPeriod}.");
+        if (polling.WatchdogCheckInterval <= TimeSpan.Zero)
+            errors.Add($"polling-watchdog-check-interval-invalid: {p}:WatchdogCheckInterval is {polling.WatchdogCheckInterval}; use a positive time such as 00:00:05.");
+        else if (polling.WatchdogSweepPeriod < polling.WatchdogCheckInterval)
+            errors.Add($"polling-watchdog-sweep-period-too-short: {p}:WatchdogSweepPeriod is {polling.WatchdogSweepPeriod}, shorter than {p}:WatchdogCheckInterval {polling.WatchdogCheckInterval}; use at least the check interval, such as 00:15:00.");
         if (polling.RetryInitialDelay <= TimeSpan.Zero)
             errors.Add($"polling-retry-delay-invalid: {p}:RetryInitialDelay is {polling.RetryInitialDelay}; use a positive time such as 00:00:02.");
         if (double.IsNaN(polling.Jitter) || polling.Jitter is < 0 or > 0.5)

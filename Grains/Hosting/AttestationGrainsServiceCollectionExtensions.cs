@@ -7,6 +7,7 @@ using OrleansAttest.Grains.Audit;
 using OrleansAttest.Grains.Credentials;
 using OrleansAttest.Grains.Lifecycle;
 using OrleansAttest.Grains.Listing;
+using OrleansAttest.Grains.Watchdog;
 using OrleansAttest.Grains.MeasuredBoot;
 using OrleansAttest.Grains.Policies;
 using OrleansAttest.Grains.Polling;
@@ -57,6 +58,7 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton<NodePhaseTracker>();
         services.TryAddSingleton<DirectoryPhaseCounts>();
         services.TryAddSingleton<DirectoryMetrics>();
+        services.TryAddSingleton<WatchdogMetrics>();
         services.TryAddSingleton<AttestationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());
         // One instance serves as a lifecycle action and as the handler of "notify-agent" (see IFailureActionHandler).

@@ -7,11 +7,10 @@ namespace OrleansAttest.Grains.Node;
 
 public sealed partial class EdgeNodeGrain
 {
-    /// <summary>Name of the per-node reminder that brings a polled node back after its silo died.</summary>
-    public const string WatchdogReminder = "watchdog";
-
     private IGrainTimer? _timer;
     private DateTimeOffset? _nextTick;
+    /// <summary>True while a tick runs (a wake interleaving with it must not arm another).</summary>
+    private bool _ticking;
     private OutstandingRequest? _outstanding;
     private readonly RecentRequests _recent = new();
     private int _consecutiveTimeouts;
@@ -53,19 +52,10 @@ public sealed partial class EdgeNodeGrain
     private static bool CanBecomeUnreachable(NodePhase phase) =>
         phase is NodePhase.Activated or NodePhase.Attested or NodePhase.Enrolled;
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        GuardedAsync<object?>("watchdog", async () =>
-        {
-            if (!IsPolled(State.Phase))
-                await RemoveWatchdogAsync();
-            else if (_nextTick is null)
-                ScheduleTick(TimeSpan.Zero);
-            return null;
-        }, _ => null);
-
     private async Task OnTickAsync(CancellationToken cancellationToken)
     {
         _nextTick = null;
+        _ticking = true;
         try
         {
             await TickAsync();
@@ -73,10 +63,14 @@ public sealed partial class EdgeNodeGrain
         catch (Exception e)
         {
             // Only a storage write can fail here (lookups, audit and actions catch their own faults), so the in-memory
-            // state may be ahead of storage: drop this activation. The watchdog reminder (or the next call) brings the
+            // state may be ahead of storage: drop this activation. Its watchdog shard (told on deactivation) brings the
             // node back from what was stored, so it never silently stops being polled.
             logger.LogError(e, "Node {Node}: poll tick failed; the activation will reload its stored state", NodeName);
             RequestReload();
+        }
+        finally
+        {
+            _ticking = false;
         }
     }
 
@@ -248,41 +242,5 @@ public sealed partial class EdgeNodeGrain
         if (_outstanding is { } outstanding)
             _recent.Add(outstanding.RequestId);
         _outstanding = null;
-    }
-
-    private async Task EnsureWatchdogAsync()
-    {
-        var period = pollingOptions.Value.WatchdogPeriod;
-        if (State.WatchdogPeriod == period)
-            return;
-        try
-        {
-            await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Node {Node}: the watchdog reminder could not be registered; trying again on the next poll", NodeName);
-            return;
-        }
-        State.WatchdogPeriod = period;
-        await PersistAsync();
-    }
-
-    private async Task RemoveWatchdogAsync()
-    {
-        if (State.WatchdogPeriod is null)
-            return;
-        try
-        {
-            if (await this.GetReminder(WatchdogReminder) is { } reminder)
-                await this.UnregisterReminder(reminder);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Node {Node}: the watchdog reminder could not be removed; it will find nothing to do", NodeName);
-            return;
-        }
-        State.WatchdogPeriod = null;
-        await PersistAsync();
     }
 }

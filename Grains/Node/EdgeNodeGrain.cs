@@ -83,6 +83,7 @@ public sealed partial class EdgeNodeGrain(
         phaseTracker.Remove(NodeName);
         _timer?.Dispose();
         _timer = null;
+        ReportDeactivation(reason);
         // A graceful stop loses no deferred verdict. Not after a failure: that activation's memory is what is not trusted.
         if (_unpersisted && !_reloadRequested)
         {
@@ -230,7 +231,7 @@ public sealed partial class EdgeNodeGrain(
         }
     }
 
-    /// <summary>Drops this activation without writing anything more; the next call or reminder reloads the stored state.</summary>
+    /// <summary>Drops this activation without writing anything more; the next call (or the watchdog shard's wake) reloads the stored state.</summary>
     private void RequestReload()
     {
         _reloadRequested = true;

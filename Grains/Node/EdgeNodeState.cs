@@ -32,8 +32,13 @@ public sealed class EdgeNodeState
     /// <summary>When the hello that led to the current activation was accepted (for enrollment latency); cleared when its credentials are acknowledged.</summary>
     [Id(15)] public DateTimeOffset? EnrollmentStartedAt { get; set; }
     [Id(16)] public string? TpmManufacturer { get; set; }
-    /// <summary>Period of the registered watchdog reminder, or null when none is registered.</summary>
+    /// <summary>
+    /// Period of the per-node watchdog reminder an earlier version registered, or null when none is left; such a
+    /// reminder is unregistered the next time the node runs (its shard watches it instead).
+    /// </summary>
     [Id(17)] public TimeSpan? WatchdogPeriod { get; set; }
+    /// <summary>True when the node's watchdog shard has stored it (Grains/Watchdog).</summary>
+    [Id(21)] public bool Watched { get; set; }
     /// <summary>True when the node was admitted without an operator's declaration (its EK then pinned to its name).</summary>
     [Id(18)] public bool AdmittedByEkCa { get; set; }
     /// <summary>

@@ -6,11 +6,25 @@ public sealed class PollingOptions
     public const string Section = "OrleansAttest:Polling";
 
     /// <summary>
-    /// Period of each polled node's watchdog reminder. The reminder only reactivates a node whose silo died (its
-    /// timer does the polling), so it bounds how long a node can go unpolled after a silo loss. Orleans requires at
-    /// least its ReminderOptions.MinimumReminderPeriod (1 minute by default).
+    /// Period of each watchdog shard's reminder. A polled node is watched by its shard (Grains/README.md "Watchdog"),
+    /// which wakes it after a silo loss; the reminder only brings back a shard whose own silo died, so this bounds how
+    /// long a node can go unpolled when both its silo and its shard's silo died. Orleans requires at least its
+    /// ReminderOptions.MinimumReminderPeriod (1 minute by default).
     /// </summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often each watchdog shard checks cluster membership (a silo newly declared dead → it wakes all its nodes)
+    /// and wakes nodes whose activation ended outside a silo shutdown; the delay to resume after a silo loss is the
+    /// membership's failure detection plus at most this.
+    /// </summary>
+    public TimeSpan WatchdogCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Backstop: every watched node is woken at least once per this period, spread evenly over it (100,000 nodes at
+    /// 15 minutes ≈ 110 no-op calls per second across the cluster), for an activation lost in a way nothing reported.
+    /// </summary>
+    public TimeSpan WatchdogSweepPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>First retry delay after a response timeout; doubles per consecutive timeout, capped at the quote interval.</summary>
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(2);

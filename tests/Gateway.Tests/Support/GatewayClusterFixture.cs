@@ -39,6 +39,7 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
                 silo.Services.Configure<PollingOptions>(o =>
                 {
                     o.WatchdogPeriod = TimeSpan.FromSeconds(2);
+                    o.WatchdogCheckInterval = TimeSpan.FromSeconds(1);
                     o.RetryInitialDelay = TimeSpan.FromMilliseconds(300);
                 });
                 silo.Services.Configure<PolicyCacheOptions>(o => o.CacheTtl = TimeSpan.FromMilliseconds(500));

@@ -84,6 +84,7 @@ public sealed class KubeSilo : IAsyncDisposable
                 silo.Services.Configure<PollingOptions>(o =>
                 {
                     o.WatchdogPeriod = TimeSpan.FromSeconds(2);
+                    o.WatchdogCheckInterval = TimeSpan.FromSeconds(1);
                     o.RetryInitialDelay = TimeSpan.FromMilliseconds(300);
                 });
                 silo.Services.Configure<PolicyCacheOptions>(o => o.CacheTtl = TimeSpan.FromMilliseconds(300));

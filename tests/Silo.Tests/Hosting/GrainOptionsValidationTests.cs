@@ -51,6 +51,14 @@ public sealed class GrainOptionsValidationTests
         var missingBundle = AttestationGrainsOptionsValidator.Errors(new AdmissionOptions { EkCaBundle = "/nonexistent/ek-ca" },
             new PollingOptions(), new PolicyCacheOptions(), new AuditOptions(), OneMinute);
         Assert.StartsWith("admission-ek-ca-bundle-not-found: OrleansAttest:Admission:EkCaBundle '/nonexistent/ek-ca'", Assert.Single(missingBundle));
+
+        var noCheck = AttestationGrainsOptionsValidator.Errors(new AdmissionOptions(),
+            new PollingOptions { WatchdogCheckInterval = TimeSpan.Zero }, new PolicyCacheOptions(), new AuditOptions(), OneMinute);
+        Assert.StartsWith("polling-watchdog-check-interval-invalid: OrleansAttest:Polling:WatchdogCheckInterval is 00:00:00", Assert.Single(noCheck));
+        var shortSweep = AttestationGrainsOptionsValidator.Errors(new AdmissionOptions(),
+            new PollingOptions { WatchdogCheckInterval = TimeSpan.FromSeconds(30), WatchdogSweepPeriod = TimeSpan.FromSeconds(10) }, new PolicyCacheOptions(), new AuditOptions(), OneMinute);
+        Assert.StartsWith("polling-watchdog-sweep-period-too-short: OrleansAttest:Polling:WatchdogSweepPeriod is 00:00:10, shorter than OrleansAttest:Polling:WatchdogCheckInterval 00:00:30",
+            Assert.Single(shortSweep));
     }
 
     [Fact]

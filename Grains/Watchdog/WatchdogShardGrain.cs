@@ -1,0 +1,235 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Polling;
+
+namespace OrleansAttest.Grains.Watchdog;
+
+/// <summary>
+/// One watchdog shard (see <see cref="IWatchdogShardGrain"/>). Replaces a reminder per node: one reminder per shard
+/// brings the shard back after its silo died, and the shard brings its nodes back. Its timer (every
+/// <see cref="PollingOptions.WatchdogCheckInterval"/>, not interleaving, so the set changes only between its turns)
+/// wakes: every node after a silo is newly declared dead (pinging the other shards first, so those that died with it
+/// come back at once) or when the shard itself activated; nodes whose activation
+/// ended (<see cref="WakeSoonAsync"/>) and wakes that failed; and a slice of the set so each node is woken once per
+/// <see cref="PollingOptions.WatchdogSweepPeriod"/>.
+/// </summary>
+public sealed class WatchdogShardGrain(
+    [PersistentState("watchdog", StorageNames.State)] IPersistentState<WatchdogShardState> state,
+    IClusterMembershipService membership,
+    IOptions<PollingOptions> options,
+    WatchdogMetrics metrics,
+    ILogger<WatchdogShardGrain> logger) : Grain, IWatchdogShardGrain, IRemindable
+{
+    public const string ReminderName = "watchdog-shard";
+
+    /// <summary>Wake calls in flight per shard: 64 shards × 16 keeps a cluster-wide wake of 100,000 nodes to ~1,000 at once.</summary>
+    private const int WakesInFlight = 16;
+
+    private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _wakeSoon = new(StringComparer.Ordinal);
+    private readonly HashSet<SiloAddress> _deadSilos = [];
+    private MembershipVersion _membershipVersion;
+    private bool _wakeAllDue = true;
+    private bool _reminderRegistered;
+    private readonly WatchdogSweep _sweep = new();
+    private IGrainTimer? _timer;
+
+    private long Shard => this.GetPrimaryKeyLong();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _nodes.UnionWith(state.State.Nodes);
+        var snapshot = membership.CurrentSnapshot;
+        _membershipVersion = snapshot.Version;
+        foreach (var member in snapshot.Members.Values)
+            if (member.Status == SiloStatus.Dead)
+                _deadSilos.Add(member.SiloAddress);
+        var check = options.Value.WatchdogCheckInterval;
+        _timer = this.RegisterGrainTimer(CheckAsync, new GrainTimerCreationOptions(TimeSpan.Zero, check) { Interleave = false, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task WatchAsync(string nodeName)
+    {
+        if (!_nodes.Add(nodeName))
+            return;
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            _nodes.Remove(nodeName);
+            throw;
+        }
+        await EnsureReminderAsync();
+    }
+
+    public async Task UnwatchAsync(string nodeName)
+    {
+        if (!_nodes.Remove(nodeName))
+            return;
+        _wakeSoon.Remove(nodeName);
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            _nodes.Add(nodeName);
+            throw;
+        }
+    }
+
+    public Task WakeSoonAsync(string nodeName)
+    {
+        if (_nodes.Contains(nodeName))
+            _wakeSoon.Add(nodeName);
+        return Task.CompletedTask;
+    }
+
+    public Task PingAsync() => Task.CompletedTask;
+
+    public Task<bool> IsWatchingAsync(string nodeName) => Task.FromResult(_nodes.Contains(nodeName));
+
+    /// <summary>The reminder's only job is to activate the shard (whose activation wakes every node); a tick on a live shard does nothing.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        if (_nodes.Count > 0 && !_reminderRegistered)
+            await EnsureReminderAsync();
+        if (_wakeAllDue)
+        {
+            _wakeAllDue = false;
+            await WakeAsync([.. _nodes], "shard-activated");
+        }
+        else if (NewlyDeadSilo() is { } dead)
+        {
+            logger.LogInformation("Watchdog shard {Shard}: silo {Silo} was declared dead; waking all {Count} watched nodes", Shard, dead, _nodes.Count);
+            PingOtherShards();
+            _wakeSoon.Clear();
+            await WakeAsync([.. _nodes], "silo-lost");
+        }
+        if (_wakeSoon.Count > 0)
+        {
+            string[] soon = [.. _wakeSoon];
+            _wakeSoon.Clear();
+            await WakeAsync(soon, "deactivated");
+        }
+        var o = options.Value;
+        // A node that left since the round's snapshot is skipped rather than activated for nothing.
+        await WakeAsync([.. _sweep.Next(_nodes, o.WatchdogCheckInterval, o.WatchdogSweepPeriod).Where(_nodes.Contains)], "sweep");
+    }
+
+    /// <summary>Shards that lived on the dead silo come back now (their activation wakes their nodes), not at their reminder.</summary>
+    private void PingOtherShards()
+    {
+        for (int shard = 0; shard < WatchdogShards.ShardCount; shard++)
+        {
+            if (shard == Shard)
+                continue;
+            try
+            {
+                GrainFactory.GetGrain<IWatchdogShardGrain>(shard).PingAsync().Ignore();
+            }
+            catch (Exception e)
+            {
+                metrics.RecordFailures("ping", 1);
+                logger.LogWarning(e, "Watchdog shard {Shard}: shard {Other} could not be pinged; its reminder brings it back", Shard, shard);
+            }
+        }
+    }
+
+    /// <summary>A silo that became Dead since the last check (its activations are gone; where they were is not known here).</summary>
+    private SiloAddress? NewlyDeadSilo()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version == _membershipVersion)
+            return null;
+        _membershipVersion = snapshot.Version;
+        SiloAddress? dead = null;
+        foreach (var member in snapshot.Members.Values)
+            if (member.Status == SiloStatus.Dead && _deadSilos.Add(member.SiloAddress))
+                dead = member.SiloAddress;
+        return dead;
+    }
+
+    private async Task WakeAsync(IReadOnlyCollection<string> names, string trigger)
+    {
+        if (names.Count == 0)
+            return;
+        var failed = new List<string>();
+        Exception? firstError = null;
+        foreach (var chunk in names.Chunk(WakesInFlight))
+        {
+            var wakes = chunk.Select(name => GrainFactory.GetGrain<IWatchedNode>(name).WakeAsync()).ToArray();
+            for (int i = 0; i < wakes.Length; i++)
+            {
+                try
+                {
+                    await wakes[i];
+                }
+                catch (Exception e)
+                {
+                    firstError ??= e;
+                    failed.Add(chunk[i]);
+                }
+            }
+        }
+        metrics.RecordWakes(trigger, names.Count - failed.Count);
+        if (failed.Count == 0)
+            return;
+        // Retried at every check until it succeeds: a node the watchdog cannot reach is an incident, not a quiet state.
+        metrics.RecordFailures("wake", failed.Count);
+        foreach (var name in failed)
+            if (_nodes.Contains(name))
+                _wakeSoon.Add(name);
+        logger.LogWarning(firstError, "Watchdog shard {Shard}: {Failed} of {Count} nodes could not be woken ({Trigger}); retrying at the next check",
+            Shard, failed.Count, names.Count, trigger);
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            state.State.Nodes = [.. _nodes];
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            metrics.RecordFailures("write", 1);
+            logger.LogWarning(e, "Watchdog shard {Shard}: storing its {Count} watched nodes failed", Shard, _nodes.Count);
+            throw;
+        }
+        finally
+        {
+            // Only activation reads the stored copy; keeping it would hold every name twice.
+            state.State.Nodes = [];
+        }
+    }
+
+    private async Task EnsureReminderAsync()
+    {
+        if (_reminderRegistered)
+            return;
+        try
+        {
+            var period = options.Value.WatchdogPeriod;
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+            _reminderRegistered = true;
+        }
+        catch (Exception e)
+        {
+            metrics.RecordFailures("reminder", 1);
+            logger.LogWarning(e, "Watchdog shard {Shard}: its reminder could not be registered; trying again at the next check", Shard);
+        }
+    }
+}
