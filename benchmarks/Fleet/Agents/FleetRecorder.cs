@@ -13,6 +13,8 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
     private readonly float[] _cycles = new float[Math.Max(1024, expectedSamples)];
     private readonly ConcurrentDictionary<string, int> _refusals = new();
     private readonly ConcurrentQueue<string> _lateNodes = new();
+    /// <summary>Late requests by the second of the window they were noticed in (a burst points at one stall; a period at its cause).</summary>
+    private readonly int[] _lateBySecond = new int[3600];
     private int _cycleCount;
     private long _quotes;
     private long _quotesInWindow;
@@ -51,6 +53,10 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
     public IReadOnlyDictionary<string, int> Refusals => _refusals;
 
     public IEnumerable<string> LateNodes => _lateNodes.Take(20);
+
+    /// <summary>The seconds of the window with the most late requests, most first.</summary>
+    public IEnumerable<(int Second, int Count)> LateSeconds(int top) =>
+        _lateBySecond.Select((count, second) => (second, count)).Where(x => x.count > 0).OrderByDescending(x => x.count).Take(top);
 
     public double WindowStartMilliseconds => Interlocked.Read(ref _windowStartMicros) / 1000.0;
 
@@ -91,6 +97,8 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
     public void Late(string node)
     {
         Interlocked.Increment(ref _late);
+        var second = (int)((NowMilliseconds - WindowStartMilliseconds) / 1000);
+        Interlocked.Increment(ref _lateBySecond[Math.Clamp(second, 0, _lateBySecond.Length - 1)]);
         if (_lateNodes.Count < 20)
             _lateNodes.Enqueue(node);
     }

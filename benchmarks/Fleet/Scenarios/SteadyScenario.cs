@@ -67,6 +67,8 @@ internal static class SteadyScenario
         report.Latency("agent cycle (issued → answer written)", Distribution.Of(run.Recorder.Cycles()));
         report.Result("longest gap between a node's requests", Math.Round(run.Recorder.MaxGapMilliseconds / 1000, 2), "s");
         report.Result("late or missing quote requests", run.Recorder.LateRequests, "", $"later than {run.Deadline.TotalSeconds:0.#} s after the previous one");
+        if (run.Recorder.LateRequests > 0)
+            report.Result("late requests by second of the window (top 10)", string.Join(", ", run.Recorder.LateSeconds(10).Select(x => $"{x.Second} s: {x.Count}")));
         report.Result("answers refused as stale/expired/unknown", (long)stale);
         var missed = run.Recorder.LateRequests + (long)stale;
         report.Result("missed deadlines", missed);

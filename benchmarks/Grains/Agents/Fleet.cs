@@ -30,7 +30,7 @@ internal sealed class Fleet : IDisposable
     /// <summary>
     /// Enrolls every node, at most <paramref name="concurrency"/> at a time, each until its first verdict; reports
     /// progress to standard error every few seconds. With <paramref name="spreadOver"/> node i starts no earlier than
-    /// i/N of it, so the nodes' timers and watchdog reminders get phases spread as in a fleet that enrolled over time.
+    /// i/N of it, so the nodes' timers get phases spread as in a fleet that enrolled over time.
     /// </summary>
     public async Task<EnrollmentSummary> EnrollAsync(string policyName, int concurrency, TimeSpan firstVerdictTimeout, string label, CancellationToken cancellationToken,
         TimeSpan spreadOver = default)

@@ -14,7 +14,7 @@ internal static class FailoverCommand
         var watchdog = Options.Duration("--watchdog", "OrleansAttest:Polling:WatchdogPeriod (product default 1m)", TimeSpan.FromMinutes(1));
         var concurrency = Options.Int("--concurrency", "enrollments in flight at once", 32);
         var settle = Options.OptionalDuration("--settle", "polling time after enrollment before the kill (default: two intervals)");
-        var spread = Options.OptionalDuration("--spread", "enroll the nodes evenly over this time, so their watchdog reminders have spread phases (default: one watchdog period; 0s = all at once)");
+        var spread = Options.OptionalDuration("--spread", "enroll the nodes evenly over this time, so their polls have spread phases (default: one watchdog period; 0s = all at once)");
         var deadline = Options.Duration("--deadline", "how long to wait for every node to pass again", TimeSpan.FromMinutes(5));
         var keepLogs = new Option<bool>("--keep-logs") { Description = "keep the silo processes' logs (path in the report)" };
         var distributedDirectory = new Option<bool>("--distributed-directory")
