@@ -33,6 +33,19 @@ public sealed class WatchdogSweepTests
     }
 
     [Fact]
+    public void A_shard_that_grows_is_swept_at_its_new_size_at_once()
+    {
+        var nodes = Nodes(2);
+        var sweep = new WatchdogSweep();
+        Assert.Empty(sweep.Next(nodes, Check, Period)); // 2 nodes: one every 90 checks
+        nodes.UnionWith(Enumerable.Range(2, 1798).Select(i => $"node-{i}"));
+        var woken = Enumerable.Range(0, 180).SelectMany(_ => sweep.Next(nodes, Check, Period)).ToList();
+        // 1,800 nodes owed over the period from the check they joined: every node once, none twice.
+        Assert.Equal(1800, woken.Count);
+        Assert.Equal(1800, woken.Distinct().Count());
+    }
+
+    [Fact]
     public void An_empty_shard_wakes_nothing_and_a_node_added_mid_round_is_in_the_next_round()
     {
         var sweep = new WatchdogSweep();
