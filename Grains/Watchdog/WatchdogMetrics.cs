@@ -13,7 +13,7 @@ public sealed class WatchdogMetrics
     {
         var meter = meterFactory.Create(Telemetry.MeterName);
         _wakes = meter.CreateCounter<long>("orleansattest.watchdog.wakes", "{wake}",
-            "Nodes woken by their watchdog shard, tagged trigger (silo-lost, shard-activated, deactivated, sweep, retry)");
+            "Nodes woken by their watchdog shard, tagged trigger (silo-lost, shard-activated, deactivated — which also retries failed wakes —, sweep)");
         _failures = meter.CreateCounter<long>("orleansattest.watchdog.failures", "{failure}",
             "Watchdog operations that failed, tagged operation (wake: retried at the next check; write: the caller is told and retries; reminder: retried at the next check; ping: that shard's reminder brings it back)");
     }

@@ -104,7 +104,7 @@ public sealed class WatchdogShardGrain(
 
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
-        if (_nodes.Count > 0 && !_reminderRegistered)
+        if (_nodes.Count > 0)
             await EnsureReminderAsync();
         if (_wakeAllDue)
         {
