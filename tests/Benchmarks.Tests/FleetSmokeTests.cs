@@ -46,5 +46,19 @@ public sealed class FleetSmokeTests(ITestOutputHelper output)
         // 30 s at 5 s ± 10 % is about 6 verdicts per node; at least 4 each shows every node really was polled in the window.
         Assert.True(outcome.Attestations >= 500 * 4, $"only {outcome.Attestations} verdicts in the 30 s window");
         Assert.False(outcome.Report.Failed);
+
+        // The per-second timeline: a row a second, the product processes' own metrics found on their /metrics (a
+        // renamed runtime metric would read as NaN), and every request the agents saw counted in some second.
+        var timeline = outcome.Timeline;
+        Assert.InRange(timeline.Count, 25, 31);
+        Assert.All(timeline, second =>
+        {
+            Assert.False(double.IsNaN(second.SiloPoolThreads), $"second {second.Second}: no silo thread-pool metric");
+            Assert.False(double.IsNaN(second.GatewayPoolThreads), $"second {second.Second}: no gateway thread-pool metric");
+            Assert.False(double.IsNaN(second.SiloGcPauseMs), $"second {second.Second}: no silo GC pause metric");
+            Assert.Equal(0, second.Late);
+        });
+        Assert.True(timeline.Sum(s => s.SiloCpu) > 0, "the silo used no CPU in the window");
+        Assert.InRange(timeline.Sum(s => s.Requests), 500 * 4, 500 * 8);
     }
 }

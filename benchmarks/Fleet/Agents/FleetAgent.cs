@@ -16,6 +16,7 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
 
     private double _lastRequestAt = double.NaN;
+    private long _lastIssuedUnixMs = -1;
     private uint _retryAfterMs;
 
     public string NodeName => device.NodeName;
@@ -118,9 +119,16 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
     {
         var arrived = recorder.NowMilliseconds;
         var previous = LastRequestAt;
+        // The grain stamps expiry = issue + response timeout on one clock (this machine's): issue time, delivery and cycle follow.
+        var issuedUnixMs = request.ExpiresAtUnixMs - (long)responseTimeout.TotalMilliseconds;
         // The first request in the window is measured from the window's start: a node silent since before it is late too.
-        recorder.RequestGap(NodeName, double.IsNaN(previous) ? 0 : arrived - Math.Max(previous, recorder.WindowStartMilliseconds));
+        var windowStartUnixMs = recorder.WindowStartUnixMilliseconds;
+        recorder.RequestArrived(NodeName,
+            gapMilliseconds: double.IsNaN(previous) ? 0 : arrived - Math.Max(previous, recorder.WindowStartMilliseconds),
+            issueGapMilliseconds: _lastIssuedUnixMs < 0 ? 0 : issuedUnixMs - Math.Max(_lastIssuedUnixMs, windowStartUnixMs),
+            deliveryMilliseconds: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - issuedUnixMs);
         Volatile.Write(ref _lastRequestAt, arrived);
+        _lastIssuedUnixMs = issuedUnixMs;
         if (request.ToContract() is not { } contract)
         {
             recorder.Refused("agent:request-malformed");
@@ -128,8 +136,6 @@ internal sealed class FleetAgent(SimulatedDevice device, FleetRecorder recorder,
         }
         var response = device.AnswerQuote(contract);
         await call.RequestStream.WriteAsync(new AgentMessage { QuoteResponse = response.ToWire(request.RequestId) }, stop);
-        // The grain stamps expiry = issue + response timeout on one clock (this machine's): the difference is the cycle.
-        var issuedUnixMs = request.ExpiresAtUnixMs - (long)responseTimeout.TotalMilliseconds;
         recorder.QuoteAnswered(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - issuedUnixMs);
     }
 }

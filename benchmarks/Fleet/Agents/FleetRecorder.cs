@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using OrleansAttest.Benchmarks.Fleet.Measurement;
 
 namespace OrleansAttest.Benchmarks.Fleet.Agents;
 
@@ -9,12 +10,17 @@ namespace OrleansAttest.Benchmarks.Fleet.Agents;
 /// </summary>
 internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
 {
+    /// <summary>Per-second records cover the first hour of a window.</summary>
+    public const int SecondsKept = 3600;
+
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly float[] _cycles = new float[Math.Max(1024, expectedSamples)];
     private readonly ConcurrentDictionary<string, int> _refusals = new();
     private readonly ConcurrentQueue<string> _lateNodes = new();
     /// <summary>Late requests by the second of the window they were noticed in (a burst points at one stall; a period at its cause).</summary>
-    private readonly int[] _lateBySecond = new int[3600];
+    private readonly int[] _lateBySecond = new int[SecondsKept];
+    private readonly int[] _requestsBySecond = new int[SecondsKept];
+    private readonly long[] _maxDeliveryMicrosBySecond = new long[SecondsKept];
     private int _cycleCount;
     private long _quotes;
     private long _quotesInWindow;
@@ -23,9 +29,12 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
     private long _revoked;
     private long _streamErrors;
     private long _late;
+    private long _lateIssued;
+    private long _lateDelivered;
     private long _maxGapMicros;
     private volatile bool _measuring;
     private long _windowStartMicros;
+    private long _windowStartUnixMs;
 
     /// <summary>A quote request later than this after the node's previous one is a missed deadline.</summary>
     public TimeSpan Deadline => deadline;
@@ -48,6 +57,12 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
 
     public long LateRequests => Interlocked.Read(ref _late);
 
+    /// <summary>Late requests the grain itself issued late: more than the deadline after it issued the node's previous one.</summary>
+    public long LateIssued => Interlocked.Read(ref _lateIssued);
+
+    /// <summary>Late requests issued in time but delivered late (silo → gateway → agent, or this process was slow to read them).</summary>
+    public long LateDelivered => Interlocked.Read(ref _lateDelivered);
+
     public double MaxGapMilliseconds => Interlocked.Read(ref _maxGapMicros) / 1000.0;
 
     public IReadOnlyDictionary<string, int> Refusals => _refusals;
@@ -60,9 +75,20 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
 
     public double WindowStartMilliseconds => Interlocked.Read(ref _windowStartMicros) / 1000.0;
 
+    /// <summary>The window's start on the wall clock (Unix ms), the clock the grains stamp their requests with.</summary>
+    public long WindowStartUnixMilliseconds => Interlocked.Read(ref _windowStartUnixMs);
+
+    /// <summary>The second of the window it is now (0 at its start).</summary>
+    public int SecondOfWindow => Math.Clamp((int)((NowMilliseconds - WindowStartMilliseconds) / 1000), 0, SecondsKept - 1);
+
+    /// <summary>Quote requests that reached the agents in second <paramref name="second"/>, the late ones, and the longest delivery (ms).</summary>
+    public (int Requests, int Late, double MaxDeliveryMs) InSecond(int second) =>
+        (Volatile.Read(ref _requestsBySecond[second]), Volatile.Read(ref _lateBySecond[second]), Interlocked.Read(ref _maxDeliveryMicrosBySecond[second]) / 1000.0);
+
     public void StartWindow()
     {
         Interlocked.Exchange(ref _windowStartMicros, (long)(NowMilliseconds * 1000));
+        Interlocked.Exchange(ref _windowStartUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _measuring = true;
     }
 
@@ -80,25 +106,30 @@ internal sealed class FleetRecorder(TimeSpan deadline, int expectedSamples)
             _cycles[slot] = (float)cycleMilliseconds;
     }
 
-    /// <summary>A node's quote request arrived <paramref name="gapMilliseconds"/> after its previous one (or after the window opened).</summary>
-    public void RequestGap(string node, double gapMilliseconds)
+    /// <summary>
+    /// A node's quote request arrived <paramref name="gapMilliseconds"/> after its previous one (or after the window
+    /// opened); the grain issued it <paramref name="issueGapMilliseconds"/> after the previous one it issued, and it took
+    /// <paramref name="deliveryMilliseconds"/> from issue to here.
+    /// </summary>
+    public void RequestArrived(string node, double gapMilliseconds, double issueGapMilliseconds, double deliveryMilliseconds)
     {
         if (!_measuring)
             return;
-        var micros = (long)(gapMilliseconds * 1000);
-        long seen;
-        while (micros > (seen = Interlocked.Read(ref _maxGapMicros)) && Interlocked.CompareExchange(ref _maxGapMicros, micros, seen) != seen)
-        {
-        }
-        if (gapMilliseconds > deadline.TotalMilliseconds)
-            Late(node);
+        var second = SecondOfWindow;
+        Interlocked.Increment(ref _requestsBySecond[second]);
+        InterlockedMax.Raise(ref _maxDeliveryMicrosBySecond[second], (long)(deliveryMilliseconds * 1000));
+        InterlockedMax.Raise(ref _maxGapMicros, (long)(gapMilliseconds * 1000));
+        if (gapMilliseconds <= deadline.TotalMilliseconds)
+            return;
+        Interlocked.Increment(ref issueGapMilliseconds > deadline.TotalMilliseconds ? ref _lateIssued : ref _lateDelivered);
+        Late(node);
     }
 
+    /// <summary>A late request, or (called at the window's end) a node with no request in its last deadline.</summary>
     public void Late(string node)
     {
         Interlocked.Increment(ref _late);
-        var second = (int)((NowMilliseconds - WindowStartMilliseconds) / 1000);
-        Interlocked.Increment(ref _lateBySecond[Math.Clamp(second, 0, _lateBySecond.Length - 1)]);
+        Interlocked.Increment(ref _lateBySecond[SecondOfWindow]);
         if (_lateNodes.Count < 20)
             _lateNodes.Enqueue(node);
     }

@@ -16,7 +16,8 @@ internal static class SteadyCommand
         var ramp = Options.OptionalDuration("--ramp", "agents start spread over this (default: one interval; 0s = all at once)");
         var tolerance = Options.Duration("--tolerance", "slack beyond interval + 10 % jitter before a request counts as a missed deadline", TimeSpan.FromSeconds(1));
         var responseTimeout = Options.OptionalDuration("--response-timeout", "the policy's response timeout (default: a third of the interval, at most 10 s)");
-        var command = new Command("steady", "Steady state: N enrolled nodes polled every interval; D seconds measured") { interval, duration, settle, ramp, tolerance, responseTimeout };
+        var timeline = new Option<string?>("--timeline") { Description = "also write the window's per-second timeline (requests, late ones, machine stalls, each process's CPU, GC pauses, thread-pool queue) as CSV to this file" };
+        var command = new Command("steady", "Steady state: N enrolled nodes polled every interval; D seconds measured") { interval, duration, settle, ramp, tolerance, responseTimeout, timeline };
         foreach (var option in common.All)
             command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
@@ -30,6 +31,7 @@ internal static class SteadyCommand
                 Ramp = parse.GetValue(ramp) ?? every,
                 Tolerance = parse.GetValue(tolerance),
                 ResponseTimeout = parse.GetValue(responseTimeout) is { } t && t > TimeSpan.Zero ? t : null,
+                TimelinePath = parse.GetValue(timeline),
             };
             var outcome = await SteadyScenario.RunAsync(options, cancellationToken);
             return await ReportOutput.FinishAsync(outcome.Report, parse.GetValue(common.Json));

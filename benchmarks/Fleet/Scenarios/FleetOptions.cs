@@ -19,6 +19,9 @@ internal sealed record FleetOptions
 
     public int StreamsPerConnection { get; init; } = 1_000;
 
+    /// <summary>Steady state: also write the window's per-second timeline (agents, machine, processes) as CSV here.</summary>
+    public string? TimelinePath { get; init; }
+
     /// <summary>Slack beyond interval + 10 % jitter before a quote request counts as a missed deadline.</summary>
     public TimeSpan Tolerance { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,3 +1,4 @@
+using OrleansAttest.Benchmarks.Fleet.Measurement;
 using OrleansAttest.Benchmarks.Grains.Reporting;
 
 namespace OrleansAttest.Benchmarks.Fleet.Scenarios;
@@ -23,4 +24,7 @@ internal sealed record FleetOutcome(BenchReport Report)
     public long MissedDeadlines { get; init; }
 
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Steady state: the window second by second (agents, machine, processes).</summary>
+    public IReadOnlyList<TimelineSecond> Timeline { get; init; } = [];
 }

@@ -35,9 +35,11 @@ internal static class SteadyScenario
         var gatewayBefore = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
         var before = run.Sample();
         run.Recorder.StartWindow();
+        await using var timeline = new StallTimeline(run.Cluster, run.Recorder, run.Http);
         run.Progress($"measuring for {options.Duration.TotalSeconds:0} s");
         await Task.Delay(options.Duration, cancellationToken);
         run.Recorder.StopWindow();
+        var timelineSeconds = await timeline.StopAsync();
         var after = run.Sample();
         var scrapeAfter = PrometheusText.Parse(await run.Cluster.Silo.ScrapeAsync(run.Http, cancellationToken));
         var gatewayAfter = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
@@ -69,6 +71,12 @@ internal static class SteadyScenario
         report.Result("late or missing quote requests", run.Recorder.LateRequests, "", $"later than {run.Deadline.TotalSeconds:0.#} s after the previous one");
         if (run.Recorder.LateRequests > 0)
             report.Result("late requests by second of the window (top 10)", string.Join(", ", run.Recorder.LateSeconds(10).Select(x => $"{x.Second} s: {x.Count}")));
+        TimelineReport.Add(report, run.Recorder, timelineSeconds);
+        if (options.TimelinePath is { Length: > 0 } timelinePath)
+        {
+            await TimelineReport.WriteCsvAsync(timelinePath, timelineSeconds);
+            run.Progress($"timeline written to {Path.GetFullPath(timelinePath)}");
+        }
         report.Result("answers refused as stale/expired/unknown", (long)stale);
         var missed = run.Recorder.LateRequests + (long)stale;
         report.Result("missed deadlines", missed);
@@ -97,6 +105,7 @@ internal static class SteadyScenario
             Attestations = (long)verdicts,
             MissedDeadlines = missed,
             Problems = problems,
+            Timeline = timelineSeconds,
         }, cancellationToken);
         report.Environment("at end");
         foreach (var problem in outcome.Problems)
