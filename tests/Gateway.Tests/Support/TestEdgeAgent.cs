@@ -110,9 +110,11 @@ public sealed class TestEdgeAgent : IAsyncDisposable
 
     public string LogText() => string.Join(Environment.NewLine, Log);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the agent as its service stop does: its call is cancelled, which resets the stream.</summary>
+    public async Task StopAsync()
     {
-        await _stop.CancelAsync();
+        if (!_stop.IsCancellationRequested)
+            await _stop.CancelAsync();
         if (_run is not null)
         {
             try
@@ -124,6 +126,11 @@ public sealed class TestEdgeAgent : IAsyncDisposable
                 // The test's assertions already judged the agent; stopping only cleans up.
             }
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         await Client.DisposeAsync();
         await Tpm.DisposeAsync();
         _loggers.Dispose();

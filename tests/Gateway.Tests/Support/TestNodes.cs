@@ -12,14 +12,16 @@ public static class TestNodes
     public static async Task DeclareAsync(IGrainFactory factory, TestEdgeAgent agent) =>
         await DeclareAsync(factory, agent.NodeName, agent.EkPublicSha256, await agent.PinCurrentAsync());
 
-    public static async Task DeclareAsync(IGrainFactory factory, string nodeName, string ekPublicSha256, IReadOnlyDictionary<string, string[]> allowed)
+    public static async Task DeclareAsync(IGrainFactory factory, string nodeName, string ekPublicSha256, IReadOnlyDictionary<string, string[]> allowed,
+        TimeSpan? quoteInterval = null)
     {
         var policy = new AttestationPolicy
         {
             Name = $"policy-{nodeName}",
-            QuoteInterval = TimeSpan.FromSeconds(3),
+            QuoteInterval = quoteInterval ?? TimeSpan.FromSeconds(3),
             ResponseTimeout = TimeSpan.FromSeconds(2.5),
-            UnreachableAfter = TimeSpan.FromSeconds(60),
+            // At least two intervals (the policy's own rule is at least one).
+            UnreachableAfter = quoteInterval is { } interval && interval * 2 > TimeSpan.FromSeconds(60) ? interval * 2 : TimeSpan.FromSeconds(60),
             PcrSelection = "sha256:0,1,2,3,4,5,6,7",
             AllowedPcrValues = allowed,
         };
