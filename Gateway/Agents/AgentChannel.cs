@@ -10,13 +10,15 @@ namespace OrleansAttest.Gateway.Agents;
 
 /// <summary>
 /// The grain's observer for one proven stream: queues what the grain says for the stream's single writer, never
-/// blocking the grain (a full queue drops the message; the grain's response timeout and retries cover it).
+/// blocking the grain (a full queue drops the message; the grain's response timeout and retries cover it). A queued
+/// request or delivery is an answer the stream now owes, which lets the session read it.
 /// </summary>
-internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage> outbound, GatewayMetrics metrics, ILogger logger) : IAgentChannel
+internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage> outbound, OwedAnswers owed, GatewayMetrics metrics, ILogger logger) : IAgentChannel
 {
     public Task RequestQuoteAsync(ContractQuoteRequest request)
     {
-        Enqueue(new GatewayMessage { QuoteRequest = request.ToWire() }, "quote request");
+        if (Enqueue(new GatewayMessage { QuoteRequest = request.ToWire() }, "quote request"))
+            owed.Add();
         return Task.CompletedTask;
     }
 
@@ -30,15 +32,17 @@ internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage
     /// <summary>Forwarded as it is: the gateway cannot open it (K is wrapped to the device's EK, the payload sealed under K).</summary>
     public Task DeliverCredentialsAsync(CredentialDelivery delivery)
     {
-        Enqueue(new GatewayMessage { CredentialDelivery = delivery.ToWire() }, "credential delivery");
+        if (Enqueue(new GatewayMessage { CredentialDelivery = delivery.ToWire() }, "credential delivery"))
+            owed.Add();
         return Task.CompletedTask;
     }
 
-    private void Enqueue(GatewayMessage message, string what)
+    private bool Enqueue(GatewayMessage message, string what)
     {
         if (outbound.TryWrite(message))
-            return;
+            return true;
         metrics.MessageDropped();
         logger.LogWarning("Node {Node}: {What} dropped: the agent's queue is full or its stream has closed", nodeName, what);
+        return false;
     }
 }

@@ -30,6 +30,7 @@ internal sealed class AgentSession(
 {
     private readonly Channel<GatewayMessage> _outbound = Channel.CreateBounded<GatewayMessage>(
         new BoundedChannelOptions(Math.Max(1, options.OutboundQueueCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly OwedAnswers _owed = new();
 
     private string? _nodeName;
     private Guid? _sessionId;
@@ -65,8 +66,18 @@ internal sealed class AgentSession(
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, gatewayStopping);
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(open.Token);
         handshake.CancelAfter(options.HandshakeTimeout);
+        using var closing = open.Token.Register(_owed.Close);
         while (true)
         {
+            // Once proven, the agent speaks only when asked: wait for an owed answer before reading (OwedAnswers says why).
+            while (_bound && !_owed.TryTake())
+            {
+                if (!await _owed.WaitAsync())
+                {
+                    LogClosed(null);
+                    return;
+                }
+            }
             var token = _bound ? open.Token : handshake.Token;
             bool more;
             try
@@ -75,10 +86,7 @@ internal sealed class AgentSession(
             }
             catch (Exception e) when (open.IsCancellationRequested)
             {
-                if (context.CancellationToken.IsCancellationRequested)
-                    logger.LogInformation("Agent stream from {Peer} (node {Node}) closed by the agent ({Detail})", Peer, _nodeName ?? "-", e.GetBaseException().Message);
-                else
-                    logger.LogInformation("Agent stream from {Peer} (node {Node}) closed: the gateway is stopping", Peer, _nodeName);
+                LogClosed(e);
                 return;
             }
             catch (OperationCanceledException) when (handshake.IsCancellationRequested && !_bound)
@@ -105,9 +113,22 @@ internal sealed class AgentSession(
             }
             if (!more)
                 return;
-            if (!await HandleAsync(requests.Current))
+            var message = requests.Current;
+            if (!await HandleAsync(message))
                 return;
+            // The reader keeps its last message as Current until the next read, which may be a whole interval away:
+            // drop the body (quote, signature, PCR values) so only an empty message lives that long.
+            message.ClearBody();
         }
+    }
+
+    /// <summary>The stream ended by cancellation: the agent reset it or its connection dropped, or the gateway is stopping.</summary>
+    private void LogClosed(Exception? e)
+    {
+        if (context.CancellationToken.IsCancellationRequested)
+            logger.LogInformation("Agent stream from {Peer} (node {Node}) closed by the agent ({Detail})", Peer, _nodeName ?? "-", e?.GetBaseException().Message ?? "stream reset or connection closed");
+        else
+            logger.LogInformation("Agent stream from {Peer} (node {Node}) closed: the gateway is stopping", Peer, _nodeName);
     }
 
     /// <summary>Transport-level ends of the stream (reset, aborted connection); protobuf's own parse errors are IOExceptions too and stay malformed input.</summary>
@@ -178,7 +199,7 @@ internal sealed class AgentSession(
     {
         if (!Guid.TryParse(proof.SessionId, out var sessionId) || sessionId != _sessionId)
             return Refuse(GatewayReasons.SessionMismatch, $"the proof names session '{proof.SessionId}', but this stream was challenged with {_sessionId}");
-        var channel = new AgentChannel(_nodeName!, _outbound.Writer, metrics, logger);
+        var channel = new AgentChannel(_nodeName!, _outbound.Writer, _owed, metrics, logger);
         _reference = grains.CreateObjectReference<IAgentChannel>(channel);
         // Orleans holds observer objects weakly: the session keeps its own for as long as the stream lives.
         _keepAlive = channel;
@@ -277,9 +298,12 @@ internal sealed class AgentSession(
 
     private async Task WriteAllAsync()
     {
+        // The wait for the next message is not cancellable (an uncancellable wait allocates nothing that outlives the
+        // interval); the call's cancellation completes the queue instead.
+        using var closing = context.CancellationToken.Register(() => _outbound.Writer.TryComplete());
         try
         {
-            await foreach (var message in _outbound.Reader.ReadAllAsync(context.CancellationToken))
+            await foreach (var message in _outbound.Reader.ReadAllAsync(CancellationToken.None))
                 await responses.WriteAsync(message, context.CancellationToken);
         }
         catch (Exception e)

@@ -1,0 +1,32 @@
+using System.Threading.Channels;
+
+namespace OrleansAttest.Gateway.Agents;
+
+/// <summary>
+/// The answers a proven stream owes the gateway: one for each quote request and credential delivery sent to it. After
+/// activation the session reads the agent's next message only when one is owed, so between polls no read is pending:
+/// the read's state (Kestrel's and gRPC's async machinery, ~0.6 KB a message) lives for the answer's milliseconds
+/// instead of the whole interval, and dies young instead of being promoted by every young collection at 100,000
+/// streams. A reset stream or a dropped connection still ends the session at once (the call's cancellation closes
+/// this); a client that sends what was not asked for is read only at its next owed answer and delays only its own stream.
+/// </summary>
+internal sealed class OwedAnswers
+{
+    private readonly Channel<bool> _owed = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>A message that asks for an answer was queued for the agent.</summary>
+    public void Add() => _owed.Writer.TryWrite(true);
+
+    /// <summary>Ends every wait: the stream is closing.</summary>
+    public void Close() => _owed.Writer.TryComplete();
+
+    /// <summary>Takes one owed answer when there is one.</summary>
+    public bool TryTake() => _owed.Reader.TryRead(out _);
+
+    /// <summary>
+    /// Completes true when an answer is owed, false once closed. Deliberately not cancellable and not an async method:
+    /// an uncancellable wait reuses the channel's one waiter object, so waiting allocates nothing that would outlive
+    /// the interval (the caller's loop is one long-lived async method).
+    /// </summary>
+    public ValueTask<bool> WaitAsync() => _owed.Reader.WaitToReadAsync(CancellationToken.None);
+}
