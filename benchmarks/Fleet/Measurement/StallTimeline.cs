@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrleansAttest.Benchmarks.Fleet.Agents;
 using OrleansAttest.Benchmarks.Fleet.Hosting;
+using OrleansAttest.Benchmarks.Fleet.Scenarios;
 
 namespace OrleansAttest.Benchmarks.Fleet.Measurement;
 
@@ -18,19 +19,15 @@ internal sealed class StallTimeline : IAsyncDisposable
     /// <summary>.NET's thread-pool threads: a rise means the pool injected threads because its work was blocked.</summary>
     public const string PoolThreads = "dotnet_thread_pool_thread_count_total";
 
-    private readonly FleetCluster _cluster;
-    private readonly FleetRecorder _recorder;
-    private readonly HttpClient _http;
+    private readonly FleetRun _run;
     private readonly SchedulingProbe _probe = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TimelineSecond> _seconds = [];
     private readonly Task _loop;
 
-    public StallTimeline(FleetCluster cluster, FleetRecorder recorder, HttpClient http)
+    public StallTimeline(FleetRun run)
     {
-        _cluster = cluster;
-        _recorder = recorder;
-        _http = http;
+        _run = run;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -41,7 +38,7 @@ internal sealed class StallTimeline : IAsyncDisposable
         await _loop;
         return _seconds.Select(s =>
         {
-            var (requests, late, delivery) = _recorder.InSecond(s.Second);
+            var (requests, late, delivery) = _run.Recorder.InSecond(s.Second);
             return s with { Requests = requests, Late = late, MaxDeliveryMs = delivery };
         }).ToList();
     }
@@ -57,7 +54,7 @@ internal sealed class StallTimeline : IAsyncDisposable
                 var now = await SampleAsync();
                 // Labelled by the second of the window the span started in: a held-up sample widens its span instead of
                 // taking another row's label.
-                _seconds.Add(Difference(Math.Clamp((int)((previous.At - _recorder.WindowStartMilliseconds) / 1000), 0, FleetRecorder.SecondsKept - 1), previous, now));
+                _seconds.Add(Difference(Math.Clamp((int)((previous.At - _run.Recorder.WindowStartMilliseconds) / 1000), 0, FleetRecorder.SecondsKept - 1), previous, now));
                 previous = now;
             }
         }
@@ -66,18 +63,18 @@ internal sealed class StallTimeline : IAsyncDisposable
         }
     }
 
-    private sealed record Sample(double At, PressureStall Pressure, double SiloCpu, double GatewayCpu, double RedisCpu, double GeneratorCpu,
+    private sealed record Sample(double At, PressureStall Pressure, ProcessSample[] Processes,
         PrometheusText? Silo, double SiloScrapeMs, PrometheusText? Gateway, double GatewayScrapeMs, double GeneratorGcPauseMs, int[] GeneratorCollections);
 
     private async Task<Sample> SampleAsync()
     {
-        var silo = ScrapeAsync(_cluster.Silo);
-        var gateway = ScrapeAsync(_cluster.Gateway);
-        var at = _recorder.NowMilliseconds;
+        var silo = ScrapeAsync(_run.Cluster.Silo);
+        var gateway = ScrapeAsync(_run.Cluster.Gateway);
+        var at = _run.Recorder.NowMilliseconds;
         var pressure = PressureStall.Read();
-        var cpu = (ProcessCpu.Seconds(_cluster.Silo.Pid), ProcessCpu.Seconds(_cluster.Gateway.Pid), ProcessCpu.Seconds(_cluster.Redis.ProcessId), ProcessCpu.Seconds(Environment.ProcessId));
+        var processes = _run.Sample();
         var ((siloText, siloMs), (gatewayText, gatewayMs)) = (await silo, await gateway);
-        return new(at, pressure, cpu.Item1, cpu.Item2, cpu.Item3, cpu.Item4, siloText, siloMs, gatewayText, gatewayMs, GC.GetTotalPauseDuration().TotalMilliseconds,
+        return new(at, pressure, processes, siloText, siloMs, gatewayText, gatewayMs, GC.GetTotalPauseDuration().TotalMilliseconds,
             [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)]);
     }
 
@@ -87,7 +84,7 @@ internal sealed class StallTimeline : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var text = await process.ScrapeAsync(_http, _stop.Token);
+            var text = await process.ScrapeAsync(_run.Http, _stop.Token);
             return (PrometheusText.Parse(text), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -100,9 +97,10 @@ internal sealed class StallTimeline : IAsyncDisposable
     {
         var seconds = Math.Max(0.001, (after.At - before.At) / 1000);
         var (oversleep, poolDelay) = _probe.TakeMaxima();
+        double Cores(string process) =>
+            (after.Processes.Single(p => p.Name == process).CpuSeconds - before.Processes.Single(p => p.Name == process).CpuSeconds) / seconds;
         return new TimelineSecond(second, after.At - before.At, 0, 0, 0, after.Pressure - before.Pressure,
-            (after.SiloCpu - before.SiloCpu) / seconds, (after.GatewayCpu - before.GatewayCpu) / seconds,
-            (after.RedisCpu - before.RedisCpu) / seconds, (after.GeneratorCpu - before.GeneratorCpu) / seconds,
+            Cores("silo"), Cores("gateway"), Cores("redis-server"), Cores("generator"),
             PauseMs(before.Silo, after.Silo), PauseMs(before.Gateway, after.Gateway), after.GeneratorGcPauseMs - before.GeneratorGcPauseMs,
             HighestGeneration(generation => Collections(after.Silo, generation) - Collections(before.Silo, generation)),
             HighestGeneration(generation => Collections(after.Gateway, generation) - Collections(before.Gateway, generation)),
@@ -113,10 +111,10 @@ internal sealed class StallTimeline : IAsyncDisposable
     }
 
     private static double PauseMs(PrometheusText? before, PrometheusText? after) =>
-        before is null || after is null ? double.NaN : 1000 * (after.Sum(Scenarios.FleetRun.GcPauseTime) - before.Sum(Scenarios.FleetRun.GcPauseTime));
+        before is null || after is null ? double.NaN : 1000 * (after.Sum(FleetRun.GcPauseTime) - before.Sum(FleetRun.GcPauseTime));
 
     private static double Collections(PrometheusText? scrape, int generation) =>
-        scrape?.Sum(Scenarios.FleetRun.GcCollections, $"gc_heap_generation=\"gen{generation}\"") ?? double.NaN;
+        scrape?.Sum(FleetRun.GcCollections, $"gc_heap_generation=\"gen{generation}\"") ?? double.NaN;
 
     /// <summary>The highest generation with a collection in the interval; −1 when none (or unknown).</summary>
     private static int HighestGeneration(Func<int, double> collections)

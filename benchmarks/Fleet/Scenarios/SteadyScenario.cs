@@ -35,7 +35,7 @@ internal static class SteadyScenario
         var gatewayBefore = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
         var before = run.Sample();
         run.Recorder.StartWindow();
-        await using var timeline = new StallTimeline(run.Cluster, run.Recorder, run.Http);
+        await using var timeline = new StallTimeline(run);
         run.Progress($"measuring for {options.Duration.TotalSeconds:0} s");
         await Task.Delay(options.Duration, cancellationToken);
         run.Recorder.StopWindow();
