@@ -18,7 +18,7 @@ internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage
     public Task RequestQuoteAsync(ContractQuoteRequest request)
     {
         if (Enqueue(new GatewayMessage { QuoteRequest = request.ToWire() }, "quote request"))
-            owed.Add();
+            owed.AddQuote(request.RequestId, request.ExpiresAt);
         return Task.CompletedTask;
     }
 

@@ -25,6 +25,8 @@ internal sealed class AgentSession(
     GatewayOptions options,
     GatewayMetrics metrics,
     HandshakeLimiter handshakes,
+    RelayLimiter relays,
+    TimeProvider time,
     ILogger logger,
     CancellationToken gatewayStopping)
 {
@@ -114,7 +116,7 @@ internal sealed class AgentSession(
             if (!more)
                 return;
             var message = requests.Current;
-            if (!await HandleAsync(message))
+            if (!await HandleAsync(message, open.Token))
                 return;
             // The reader keeps its last message as Current until the next read, which may be a whole interval away:
             // drop the body (quote, signature, PCR values) so only an empty message lives that long.
@@ -137,14 +139,14 @@ internal sealed class AgentSession(
         || e.GetBaseException() is Microsoft.AspNetCore.Connections.ConnectionAbortedException;
 
     /// <summary>False when the stream must end (after a refusal).</summary>
-    private Task<bool> HandleAsync(AgentMessage message) => message.BodyCase switch
+    private Task<bool> HandleAsync(AgentMessage message, CancellationToken open) => message.BodyCase switch
     {
         AgentMessage.BodyOneofCase.Hello when _sessionId is null && !_bound => HelloAsync(message.Hello),
         AgentMessage.BodyOneofCase.ActivationProof when _sessionId is not null && !_bound => ActivateAsync(message.ActivationProof),
-        AgentMessage.BodyOneofCase.QuoteResponse when _bound => SubmitAsync(message.QuoteResponse),
+        AgentMessage.BodyOneofCase.QuoteResponse when _bound => SubmitAsync(message.QuoteResponse, open),
         AgentMessage.BodyOneofCase.QuoteResponse =>
             Task.FromResult(Refuse(GatewayReasons.NotActivated, "a quote response arrived before this stream's activation proof was accepted")),
-        AgentMessage.BodyOneofCase.CredentialAck when _bound => AcknowledgeAsync(message.CredentialAck),
+        AgentMessage.BodyOneofCase.CredentialAck when _bound => AcknowledgeAsync(message.CredentialAck, open),
         AgentMessage.BodyOneofCase.CredentialAck =>
             Task.FromResult(Refuse(GatewayReasons.NotActivated, "a credential acknowledgement arrived before this stream's activation proof was accepted")),
         AgentMessage.BodyOneofCase.None =>
@@ -226,12 +228,22 @@ internal sealed class AgentSession(
         return true;
     }
 
-    private async Task<bool> SubmitAsync(QuoteResponse response)
+    private async Task<bool> SubmitAsync(QuoteResponse response, CancellationToken open)
     {
         if (response.ToContract() is not { } contract)
             return Refuse(GatewayReasons.MalformedMessage, $"the quote response's request id '{response.RequestId}' is not a GUID");
+        if (await EnterRelayAsync(open) is not { } waited)
+            return false;
         try
         {
+            if (waited && _owed.HasExpired(contract.RequestId, time.GetUtcNow()))
+            {
+                // The verifier would refuse it (its nonce expired) and has already asked again or will: shed it here.
+                metrics.StaleAnswerDropped();
+                logger.LogDebug("Node {Node}: quote response {Request} expired while waiting for one of the {Limit} relay slots; dropped",
+                    _nodeName, contract.RequestId, relays.Limit);
+                return true;
+            }
             var result = await _grain!.SubmitQuoteAsync(contract);
             if (!result.Accepted)
                 logger.LogInformation("Node {Node}: quote response {Request} refused ({Reason}): {Detail}", _nodeName, contract.RequestId, result.ReasonCode, result.Detail);
@@ -241,11 +253,17 @@ internal sealed class AgentSession(
             // The grain's timer re-asks; a failed relay does not end a proven stream.
             logger.LogWarning(e, "Node {Node}: quote response {Request} could not be relayed to the verifier", _nodeName, contract.RequestId);
         }
+        finally
+        {
+            relays.Exit();
+        }
         return true;
     }
 
-    private async Task<bool> AcknowledgeAsync(CredentialAck ack)
+    private async Task<bool> AcknowledgeAsync(CredentialAck ack, CancellationToken open)
     {
+        if (await EnterRelayAsync(open) is null)
+            return false;
         try
         {
             var result = await _grain!.AcknowledgeCredentialsAsync(ack.ToContract());
@@ -257,7 +275,25 @@ internal sealed class AgentSession(
             // The grain redelivers when no acknowledgement arrives in time; a failed relay does not end a proven stream.
             logger.LogWarning(e, "Node {Node}: credential acknowledgement {Generation} could not be relayed to the verifier", _nodeName, ack.Generation);
         }
+        finally
+        {
+            relays.Exit();
+        }
         return true;
+    }
+
+    /// <summary>A relay slot (<see cref="RelayLimiter"/>): whether the answer waited for it, or null when the stream closed first.</summary>
+    private async Task<bool?> EnterRelayAsync(CancellationToken open)
+    {
+        try
+        {
+            return await relays.EnterAsync(open);
+        }
+        catch (OperationCanceledException)
+        {
+            LogClosed(null);
+            return null;
+        }
     }
 
     private async Task<bool> EnterHandshakeAsync()

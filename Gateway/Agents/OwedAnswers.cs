@@ -9,13 +9,47 @@ namespace OrleansAttest.Gateway.Agents;
 /// instead of the whole interval, and dies young instead of being promoted by every young collection at 100,000
 /// streams. A reset stream or a dropped connection still ends the session at once (the call's cancellation closes
 /// this); a client that sends what was not asked for is read only at its next owed answer and delays only its own stream.
+/// It also remembers the deadlines of the last few quote requests, so an answer that waited for a relay slot past it is
+/// dropped at the gateway (<see cref="RelayLimiter"/>).
 /// </summary>
 internal sealed class OwedAnswers
 {
     private readonly Channel<bool> _owed = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+    // The deadlines of the last few quote requests as plain values in arrays made once: a new object stored in this
+    // long-lived one each poll would be one more old-to-young reference for every young collection to scan. A few,
+    // because the verifier re-asks when an answer is late, and the late answer may still be waiting behind it.
+    private const int RememberedQuotes = 4;
+    private readonly Guid[] _quoteIds = new Guid[RememberedQuotes];
+    private readonly DateTimeOffset[] _quoteDeadlines = new DateTimeOffset[RememberedQuotes];
+    private int _nextQuote;
 
     /// <summary>A message that asks for an answer was queued for the agent.</summary>
     public void Add() => _owed.Writer.TryWrite(true);
+
+    /// <summary>A quote request was queued for the agent: an answer is owed, useful only until <paramref name="expiresAt"/>.</summary>
+    public void AddQuote(Guid requestId, DateTimeOffset expiresAt)
+    {
+        lock (_quoteIds)
+        {
+            _quoteIds[_nextQuote] = requestId;
+            _quoteDeadlines[_nextQuote] = expiresAt;
+            _nextQuote = (_nextQuote + 1) % RememberedQuotes;
+        }
+        Add();
+    }
+
+    /// <summary>
+    /// True when <paramref name="requestId"/> is one of the last few quote requests sent and its deadline has passed at
+    /// <paramref name="now"/>; an answer to any other request is left for the verifier to judge.
+    /// </summary>
+    public bool HasExpired(Guid requestId, DateTimeOffset now)
+    {
+        lock (_quoteIds)
+        {
+            int index = Array.IndexOf(_quoteIds, requestId);
+            return requestId != Guid.Empty && index >= 0 && now > _quoteDeadlines[index];
+        }
+    }
 
     /// <summary>Ends every wait: the stream is closing.</summary>
     public void Close() => _owed.Writer.TryComplete();

@@ -11,6 +11,7 @@ public sealed class GatewayMetrics
     private readonly UpDownCounter<long> _openStreams;
     private readonly Counter<long> _droppedMessages;
     private readonly Histogram<double> _retryAfter;
+    private readonly Counter<long> _staleAnswers;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,8 @@ public sealed class GatewayMetrics
         _droppedMessages = meter.CreateCounter<long>("orleansattest.gateway.dropped_messages", description: "Messages to agents dropped because the agent's queue was full");
         _retryAfter = meter.CreateHistogram<double>("orleansattest.gateway.retry_after", unit: "s",
             description: "Retry-after hints sent with gateway-busy refusals");
+        _staleAnswers = meter.CreateCounter<long>("orleansattest.gateway.stale_answers",
+            description: "Quote responses dropped because their request expired while they waited for a relay slot (MaxConcurrentRelays)");
     }
 
     public void Refused(string reasonCode) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reasonCode));
@@ -36,4 +39,6 @@ public sealed class GatewayMetrics
     public void MessageDropped() => _droppedMessages.Add(1);
 
     public void RetryAfterHinted(TimeSpan retryAfter) => _retryAfter.Record(retryAfter.TotalSeconds);
+
+    public void StaleAnswerDropped() => _staleAnswers.Add(1);
 }

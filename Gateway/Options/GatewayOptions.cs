@@ -28,6 +28,13 @@ public sealed class GatewayOptions
     public int MaxConcurrentHandshakes { get; set; } = 256;
 
     /// <summary>
+    /// Agent answers (quote responses, credential acknowledgements) relayed to the verifier at once by this gateway; an
+    /// answer beyond it waits here, and one whose request expired meanwhile is dropped rather than relayed, so a stall
+    /// cannot pile the whole fleet's answers into the verifier (<c>RelayLimiter</c>). 0 = unlimited.
+    /// </summary>
+    public int MaxConcurrentRelays { get; set; } = 1024;
+
+    /// <summary>
     /// Upper bound of the retry-after hint a "gateway-busy" refusal carries (the queue's drain time, jittered; at least 1 s).
     /// Between 1 s and 1 hour (agents cap any hint at an hour).
     /// </summary>

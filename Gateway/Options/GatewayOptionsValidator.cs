@@ -35,6 +35,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"gateway-max-streams-per-connection-invalid: {g}:MaxStreamsPerConnection is {options.MaxStreamsPerConnection}; use a positive number (Kestrel's default is 100).");
         if (options.MaxConcurrentHandshakes < 0)
             errors.Add($"gateway-max-concurrent-handshakes-invalid: {g}:MaxConcurrentHandshakes is {options.MaxConcurrentHandshakes}; use 0 (unlimited) or a positive number.");
+        if (options.MaxConcurrentRelays < 0)
+            errors.Add($"gateway-max-concurrent-relays-invalid: {g}:MaxConcurrentRelays is {options.MaxConcurrentRelays}; use 0 (unlimited) or a positive number.");
         if (options.MaxRetryAfter < TimeSpan.FromSeconds(1) || options.MaxRetryAfter > TimeSpan.FromHours(1))
             errors.Add($"gateway-max-retry-after-invalid: {g}:MaxRetryAfter is {options.MaxRetryAfter}; use a time between 00:00:01 and 01:00:00 (agents cap a retry-after hint at one hour).");
         var tls = options.Tls;

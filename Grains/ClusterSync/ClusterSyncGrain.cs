@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Polling;
+using OrleansAttest.Grains.Storage;
 
 namespace OrleansAttest.Grains.ClusterSync;
 
@@ -316,8 +317,7 @@ public sealed class ClusterSyncGrain(
         try
         {
             // The snapshot is taken now, on the activation: everything changed before this point is in it.
-            state.State.Entries = _entries.Values.ToList();
-            var write = state.WriteStateAsync();
+            var write = state.WriteRecoveringEtagAsync(s => s.Entries = _entries.Values.ToList(), null, logger, $"Cluster sync shard {Shard}");
             _writing = write;
             await write;
             done.SetResult();

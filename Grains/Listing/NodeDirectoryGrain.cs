@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Interfaces.Listing;
+using OrleansAttest.Grains.Storage;
 
 namespace OrleansAttest.Grains.Listing;
 
@@ -115,8 +116,8 @@ public sealed class NodeDirectoryGrain(
         _dirty = _touched = false;
         try
         {
-            state.State.Entries = [.. _entries.Values];
-            await state.WriteStateAsync();
+            // Memory is the truth here (node grains report again on every change); the stored copy is not folded in.
+            await state.WriteRecoveringEtagAsync(s => s.Entries = [.. _entries.Values], null, logger, $"Node directory shard {Shard}");
             _lastWrite = time.GetUtcNow();
         }
         catch (Exception e)

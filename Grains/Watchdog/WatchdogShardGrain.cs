@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Polling;
+using OrleansAttest.Grains.Storage;
 
 namespace OrleansAttest.Grains.Watchdog;
 
@@ -79,7 +80,7 @@ public sealed class WatchdogShardGrain(
         _wakeSoon.Remove(nodeName);
         try
         {
-            await WriteAsync();
+            await WriteAsync(removing: nodeName);
         }
         catch
         {
@@ -196,12 +197,18 @@ public sealed class WatchdogShardGrain(
             Shard, failed.Count, names.Count, trigger);
     }
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(string? removing = null)
     {
         try
         {
-            state.State.Nodes = [.. _nodes];
-            await state.WriteStateAsync();
+            // A name only the store holds came from a write of this shard whose reply was lost: keeping it watched is
+            // the safe side (a wake of a node that is not polled only unwatches it; a node left unwatched is an incident).
+            await state.WriteRecoveringEtagAsync(s => s.Nodes = [.. _nodes], stored =>
+            {
+                _nodes.UnionWith(stored.Nodes);
+                if (removing is not null)
+                    _nodes.Remove(removing);
+            }, logger, $"Watchdog shard {Shard}");
         }
         catch (Exception e)
         {

@@ -3,7 +3,10 @@ using System.Diagnostics.Metrics;
 
 namespace OrleansAttest.Gateway.Tests.Support;
 
-/// <summary>Counts orleansattest.gateway.refusals by reason, from the meters of one gateway's meter factory only.</summary>
+/// <summary>
+/// Counts orleansattest.gateway.refusals by reason, and every other orleansattest.gateway.* counter in total
+/// (<see cref="Total"/>), from the meters of one gateway's meter factory only.
+/// </summary>
 public sealed class RefusalRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -12,11 +15,14 @@ public sealed class RefusalRecorder : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Name == "orleansattest.gateway.refusals" && ReferenceEquals(instrument.Meter.Scope, scope))
+            if (instrument.Name.StartsWith("orleansattest.gateway.", StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, scope))
                 listener.EnableMeasurementEvents(instrument);
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            Totals.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+            if (instrument.Name != "orleansattest.gateway.refusals")
+                return;
             foreach (var tag in tags)
             {
                 if (tag.Key == "reason" && tag.Value is string reason)
@@ -29,6 +35,11 @@ public sealed class RefusalRecorder : IDisposable
     public ConcurrentDictionary<string, long> Counts { get; } = new();
 
     public long this[string reason] => Counts.GetValueOrDefault(reason);
+
+    public ConcurrentDictionary<string, long> Totals { get; } = new();
+
+    /// <summary>Sum of everything a gateway counter recorded (e.g. "orleansattest.gateway.stale_answers").</summary>
+    public long Total(string instrument) => Totals.GetValueOrDefault(instrument);
 
     public void Dispose() => _listener.Dispose();
 }

@@ -39,4 +39,29 @@ public sealed class OwedAnswersTests
         Assert.False(owed.TryTake());
         Assert.False(await owed.WaitAsync());
     }
+
+    [Fact]
+    public void A_recent_quote_request_past_its_deadline_counts_as_expired_and_an_unknown_one_never()
+    {
+        var owed = new OwedAnswers();
+        var now = DateTimeOffset.UtcNow;
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        Assert.False(owed.HasExpired(first, now));
+        owed.AddQuote(first, now.AddSeconds(2));
+        Assert.True(owed.TryTake());
+        Assert.False(owed.HasExpired(first, now));
+        Assert.False(owed.HasExpired(first, now.AddSeconds(2)));
+        Assert.True(owed.HasExpired(first, now.AddSeconds(2.001)));
+        // The verifier re-asked while the first answer waited: both are known, each by its own deadline.
+        owed.AddQuote(second, now.AddSeconds(10));
+        Assert.True(owed.HasExpired(first, now.AddSeconds(5)));
+        Assert.False(owed.HasExpired(second, now.AddSeconds(5)));
+        Assert.True(owed.HasExpired(second, now.AddSeconds(11)));
+        // Four more requests later the first is forgotten: its answer is left for the verifier to judge.
+        for (int i = 0; i < 4; i++)
+            owed.AddQuote(Guid.NewGuid(), now.AddSeconds(20));
+        Assert.False(owed.HasExpired(first, now.AddSeconds(30)));
+        Assert.False(owed.HasExpired(Guid.Empty, now.AddSeconds(30)));
+    }
 }

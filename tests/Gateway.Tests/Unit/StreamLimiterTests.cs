@@ -52,12 +52,14 @@ public sealed class StreamLimiterTests
             MaxStreams = -5,
             MaxStreamsPerConnection = 0,
             MaxConcurrentHandshakes = -1,
+            MaxConcurrentRelays = -1,
             HandshakeTimeout = TimeSpan.Zero,
             Tls = new GatewayTlsOptions { CertificatePath = "/x.crt" },
         });
         var codes = errors.Select(e => e[..e.IndexOf(':')]).ToList();
         Assert.Equal(["gateway-port-invalid", "gateway-listen-address-invalid", "gateway-handshake-timeout-invalid",
-            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-max-concurrent-handshakes-invalid", "gateway-tls-incomplete"], codes);
+            "gateway-max-streams-per-address-invalid", "gateway-max-streams-invalid", "gateway-max-streams-per-connection-invalid", "gateway-max-concurrent-handshakes-invalid",
+            "gateway-max-concurrent-relays-invalid", "gateway-tls-incomplete"], codes);
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Enabled = false, Port = 0 }));
         Assert.Empty(GatewayOptionsValidator.Errors(new GatewayOptions { Tls = new GatewayTlsOptions { DevelopmentCaDirectory = "/tmp/ca" } }));
     }
@@ -79,5 +81,36 @@ public sealed class StreamLimiterTests
         var unlimited = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 0 }));
         for (int i = 0; i < 5000; i++)
             Assert.True(await unlimited.EnterAsync(TimeSpan.Zero, ct));
+    }
+
+    [Fact]
+    public async Task The_relay_limiter_admits_up_to_its_limit_says_who_waited_and_a_closed_stream_takes_no_slot()
+    {
+        var limiter = new RelayLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentRelays = 2 }));
+        var ct = TestContext.Current.CancellationToken;
+        Assert.False(await limiter.EnterAsync(ct));
+        Assert.False(await limiter.EnterAsync(ct));
+        Assert.Equal(2, limiter.InFlight);
+        var waiting = limiter.EnterAsync(ct).AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(1, limiter.Waiting);
+        limiter.Exit();
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        Assert.Equal((2, 0), (limiter.InFlight, limiter.Waiting));
+
+        // A stream that closes while waiting leaves without a slot; the slots in use stay exactly two.
+        using var closing = new CancellationTokenSource();
+        var abandoned = limiter.EnterAsync(closing.Token).AsTask();
+        closing.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.Equal((2, 0), (limiter.InFlight, limiter.Waiting));
+        limiter.Exit();
+        limiter.Exit();
+        Assert.Equal(0, limiter.InFlight);
+
+        var unlimited = new RelayLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentRelays = 0 }));
+        for (int i = 0; i < 5000; i++)
+            Assert.False(await unlimited.EnterAsync(ct));
+        Assert.Equal(0, unlimited.InFlight);
     }
 }
