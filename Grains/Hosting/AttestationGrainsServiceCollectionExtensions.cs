@@ -60,6 +60,7 @@ public static class AttestationGrainsServiceCollectionExtensions
         services.TryAddSingleton<DirectoryMetrics>();
         services.TryAddSingleton<WatchdogMetrics>();
         services.TryAddSingleton<AttestationMetrics>();
+        services.TryAddSingleton<AuditFailureReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INodeLifecycleActions, LoggingLifecycleActions>());
         // One instance serves as a lifecycle action and as the handler of "notify-agent" (see IFailureActionHandler).
         services.TryAddSingleton<NotifyAgentLifecycleActions>();

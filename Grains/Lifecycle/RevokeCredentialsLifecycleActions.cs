@@ -15,6 +15,7 @@ namespace OrleansAttest.Grains.Lifecycle;
 public sealed class RevokeCredentialsLifecycleActions(
     ICredentialIssuer issuer,
     IAuditLog audit,
+    AuditFailureReporter auditFailures,
     AttestationMetrics metrics,
     TimeProvider time,
     ILogger<RevokeCredentialsLifecycleActions> logger) : INodeLifecycleActions, IFailureActionHandler
@@ -51,8 +52,7 @@ public sealed class RevokeCredentialsLifecycleActions(
         }
         catch (Exception e)
         {
-            metrics.RecordAuditWriteFailure(entry.Kind);
-            logger.LogWarning(e, "Node {Node}: audit entry {Kind} could not be written", transition.NodeName, entry.Kind);
+            auditFailures.Report(transition.NodeName, entry.Kind, entry.ReasonCode, e);
         }
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class EdgeNodeGrain(
     IPolicySource policies,
     QuoteJudge judge,
     IAuditLog audit,
+    AuditFailureReporter auditFailures,
     IEnumerable<INodeLifecycleActions> lifecycleActions,
     AttestationMetrics metrics,
     NodePhaseTracker phaseTracker,
@@ -190,9 +191,8 @@ public sealed partial class EdgeNodeGrain(
         }
         catch (Exception e)
         {
-            // The change is already in grain state; a lost audit line is logged and counted rather than failing the node.
-            metrics.RecordAuditWriteFailure(kind);
-            logger.LogWarning(e, "Node {Node}: audit entry {Kind} ({Reason}) could not be written", NodeName, kind, reasonCode ?? "ok");
+            // The change is already in grain state; a lost audit line is counted and logged rather than failing the node.
+            auditFailures.Report(NodeName, kind, reasonCode, e);
         }
     }
 
