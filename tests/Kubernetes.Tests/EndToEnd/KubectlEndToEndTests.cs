@@ -104,8 +104,14 @@ public sealed class KubectlEndToEndTests
             return n;
         }, Timeout, "the Node is cordoned and tainted");
         Assert.Contains(node.Spec.Taints, t => t.Key == "example.com/gpu" && t.Effect == "NoSchedule");
-        var failedEvents = (await kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: ct)).Items
-            .Where(e => e.InvolvedObject.Kind == "EdgeNode" && e.InvolvedObject.Name == Node && e.Reason == "Failed").ToList();
+        // Each sink retries on its own backoff after the API server's outage: the Event may come after the cordon.
+        var failedEvents = await Eventually.SucceedsAsync(async () =>
+        {
+            var events = (await kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: ct)).Items
+                .Where(e => e.InvolvedObject.Kind == "EdgeNode" && e.InvolvedObject.Name == Node && e.Reason == "Failed").ToList();
+            Assert.NotEmpty(events);
+            return events;
+        }, Timeout, "the Failed event is recorded");
         Assert.Single(failedEvents);
 
         // Deleting the EdgeNode waits for the cleanup (finalizer), then the object is gone; nothing of the node is left.
