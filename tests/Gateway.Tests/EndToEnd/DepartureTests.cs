@@ -31,7 +31,9 @@ public sealed class DepartureTests(GatewayClusterFixture fixture, ITestOutputHel
             Assert.Equal(NodePhase.Enrolled, left.Phase);
             // Noticed by the wait for an owed answer (no read was pending), not by a failed read.
             Assert.Contains(gateway.Log, l => l.Contains("closed by the agent (stream reset or connection closed)") && l.Contains(agent.NodeName));
-            Assert.Contains(gateway.Log, l => l.Contains($"Node {agent.NodeName}: stream from") && l.Contains("closed and unbound"));
+            // Logged once the grain's unbind call returns, which may be just after the grain already shows the departure.
+            await TestNodes.UntilAsync(() => gateway.Log.Any(l => l.Contains($"Node {agent.NodeName}: stream from") && l.Contains("closed and unbound")),
+                "the gateway logs the stream closed and unbound");
         }
         finally
         {
