@@ -22,7 +22,7 @@ public sealed class BadInputTests(GatewayClusterFixture fixture, ITestOutputHelp
             o.MaxMessageBytes = Limit;
             o.HandshakeTimeout = TimeSpan.FromSeconds(3);
         });
-        using var refusals = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
+        using var refusals = new GatewayCounterRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
         await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-bystander");
         try
         {

@@ -25,7 +25,7 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
             o.MaxRetryAfter = TimeSpan.FromSeconds(20);
         });
         var handshakes = gateway.Services.GetRequiredService<HandshakeLimiter>();
-        using var refusals = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
+        using var refusals = new GatewayCounterRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
         using var channel = RawAgentStream.Channel(gateway.Address, fixture.CaPath);
         var client = new AgentGateway.AgentGatewayClient(channel);
         var ct = TestContext.Current.CancellationToken;

@@ -21,7 +21,7 @@ public sealed class RelayLimitTests(GatewayClusterFixture fixture, ITestOutputHe
     {
         await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o => o.MaxConcurrentRelays = 1);
         var relays = gateway.Services.GetRequiredService<RelayLimiter>();
-        using var counters = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
+        using var counters = new GatewayCounterRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
         var ct = TestContext.Current.CancellationToken;
         await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-relay-limit");
         try

@@ -22,7 +22,7 @@ public sealed class StreamLimitTests(GatewayClusterFixture fixture, ITestOutputH
             o.HandshakeTimeout = TimeSpan.FromSeconds(120);
         });
         var limiter = gateway.Services.GetRequiredService<StreamLimiter>();
-        using var refusals = new RefusalRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
+        using var refusals = new GatewayCounterRecorder(gateway.Services.GetRequiredService<IMeterFactory>());
         await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-limit-bystander");
         using var channel = RawAgentStream.Channel(gateway.Address, fixture.CaPath);
         var client = new AgentGateway.AgentGatewayClient(channel);

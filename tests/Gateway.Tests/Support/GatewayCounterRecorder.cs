@@ -7,11 +7,11 @@ namespace OrleansAttest.Gateway.Tests.Support;
 /// Counts orleansattest.gateway.refusals by reason, and every other orleansattest.gateway.* counter in total
 /// (<see cref="Total"/>), from the meters of one gateway's meter factory only.
 /// </summary>
-public sealed class RefusalRecorder : IDisposable
+public sealed class GatewayCounterRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
 
-    public RefusalRecorder(IMeterFactory scope)
+    public GatewayCounterRecorder(IMeterFactory scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
