@@ -129,14 +129,18 @@ public sealed class AttestationKeyPublic
     }
 
     // Building an OpenSSL key (and, for ECC, validating the point) costs more than the verification itself, so
-    // each AttestationKeyPublic builds its .NET key once. Verification on OpenSSL-backed keys is thread-safe.
+    // each AttestationKeyPublic builds its .NET key once. Verification on OpenSSL-backed keys is thread-safe. ECC AKs
+    // need none where NativeEcdsaVerifier works (OpenSSL 3 on Linux): the key is ~6 KB of native memory per node.
     private RSA? _rsa;
     private ECDsa? _ecdsa;
 
     /// <summary>The AK as a .NET RSA key, built on first use. Throws CryptographicException for an unusable key.</summary>
     internal RSA GetRsa() => _rsa ?? Publish(ref _rsa, RSA.Create(new RSAParameters { Modulus = RsaModulus, Exponent = RsaExponent }));
 
-    /// <summary>The AK as a .NET ECDsa key on its curve, coordinates padded to the <paramref name="size"/>-byte field, built on first use.</summary>
+    /// <summary>
+    /// The AK as a .NET ECDsa key on its curve, coordinates padded to the <paramref name="size"/>-byte field, built on
+    /// first use: the verification path where <see cref="NativeEcdsaVerifier"/> is not available.
+    /// </summary>
     internal ECDsa GetEcdsa(int size) => _ecdsa ?? Publish(ref _ecdsa, BuildEcdsa(size));
 
     private ECDsa BuildEcdsa(int size)

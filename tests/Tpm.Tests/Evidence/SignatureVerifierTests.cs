@@ -145,6 +145,19 @@ public sealed class SignatureVerifierTests
     }
 
     [Fact]
+    public void An_ecc_ak_whose_point_is_off_the_curve_fails_as_unusable_not_as_a_bad_signature()
+    {
+        using var ecc = SoftwareAttestationKey.CreateEcc(EvidenceTestData.FakeEkName());
+        var signature = TpmtSignature.Parse(ecc.Sign(Message));
+        var point = ecc.AttestationKey;
+        var offCurve = SignatureVerifier.VerifyEcdsa(point.Curve, point.EccX, [.. point.EccY[..^1], (byte)(point.EccY[^1] ^ 1)],
+            SHA256.HashData(Message), signature.EccR, signature.EccS, out var problem);
+        Assert.False(offCurve);
+        Assert.Equal("the AK's ECC public key is unusable: its point is not on NistP256", problem);
+        Assert.True(SignatureVerifier.VerifyEcdsa(point.Curve, point.EccX, point.EccY, SHA256.HashData(Message), signature.EccR, signature.EccS, out problem), problem);
+    }
+
+    [Fact]
     public void Pss_refuses_structurally_impossible_inputs_without_throwing()
     {
         using var rsa = RSA.Create(2048);
