@@ -26,7 +26,7 @@ internal sealed class FleetArguments
     {
         var option = new Option<string[]>(name)
         {
-            Description = $"experiment: NAME=VALUE added to the {process} process's environment, e.g. DOTNET_gcServer=1 (repeatable)",
+            Description = $"experiment: NAME=VALUE added to the {process} process's environment, e.g. DOTNET_gcServer=0 (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
         option.Validators.Add(result =>

@@ -46,7 +46,7 @@ internal sealed record FleetOptions
     /// <summary>The gateway's MaxConcurrentHandshakes (null = its default; 0 = unlimited).</summary>
     public int? MaxConcurrentHandshakes { get; init; }
 
-    /// <summary>Experiment: extra environment of the silo process (e.g. <c>DOTNET_gcServer=1</c>), applied last.</summary>
+    /// <summary>Experiment: extra environment of the silo process (e.g. <c>DOTNET_gcServer=0</c>), applied last.</summary>
     public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Experiment: extra environment of the gateway process, applied last.</summary>

@@ -56,13 +56,7 @@ public sealed class NativeEcdsaVerifierTests
     [MemberData(nameof(Curves))]
     public void R_or_s_of_zero_or_not_below_the_order_is_invalid(TpmEccCurve curve)
     {
-        using var ecdsa = ECDsa.Create(NamedCurve(curve));
-        var q = ecdsa.ExportParameters(false).Q;
-        var digest = RandomNumberGenerator.GetBytes(32);
-        var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        var half = signature.Length / 2;
-        var r = signature.AsSpan(0, half).ToArray();
-        var s = signature.AsSpan(half).ToArray();
+        var (q, digest, r, s) = SignedDigest(curve);
         var order = Order(curve);
         var rPlusOrder = ToBigEndian(new BigInteger(r, isUnsigned: true, isBigEndian: true) + order);
 
@@ -85,11 +79,7 @@ public sealed class NativeEcdsaVerifierTests
     [MemberData(nameof(Curves))]
     public void A_point_off_the_curve_or_a_coordinate_not_below_the_prime_is_refused_as_dotnet_refuses_it(TpmEccCurve curve)
     {
-        using var ecdsa = ECDsa.Create(NamedCurve(curve));
-        var q = ecdsa.ExportParameters(false).Q;
-        var digest = RandomNumberGenerator.GetBytes(32);
-        var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        var half = signature.Length / 2;
+        var (q, digest, r, s) = SignedDigest(curve);
         var prime = Prime(curve);
         var yPlusPrime = new BigInteger(q.Y, isUnsigned: true, isBigEndian: true) + prime;
 
@@ -106,7 +96,7 @@ public sealed class NativeEcdsaVerifierTests
             var dotnetRefuses = Assert.ThrowsAny<CryptographicException>(() =>
                 ECDsa.Create(new ECParameters { Curve = NamedCurve(curve), Q = new ECPoint { X = Pad(x, q.X!.Length), Y = Pad(y, q.Y!.Length) } }));
             Assert.NotNull(dotnetRefuses);
-            Assert.True(NativeEcdsaOutcome.PointNotOnCurve == NativeEcdsaVerifier.Verify(curve, x, y, digest, signature.AsSpan(0, half), signature.AsSpan(half)), name);
+            Assert.True(NativeEcdsaOutcome.PointNotOnCurve == NativeEcdsaVerifier.Verify(curve, x, y, digest, r, s), name);
         }
     }
 
@@ -172,6 +162,16 @@ public sealed class NativeEcdsaVerifierTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             NativeEcdsaVerifier.Verify((TpmEccCurve)0x0010, new byte[32], new byte[32], new byte[32], [1], [1]));
+    }
+
+    /// <summary>A fresh key's public point, a random digest and .NET's signature over it.</summary>
+    private static (ECPoint Q, byte[] Digest, byte[] R, byte[] S) SignedDigest(TpmEccCurve curve)
+    {
+        using var ecdsa = ECDsa.Create(NamedCurve(curve));
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var half = signature.Length / 2;
+        return (ecdsa.ExportParameters(false).Q, digest, signature[..half], signature[half..]);
     }
 
     private static ECCurve NamedCurve(TpmEccCurve curve) => curve switch
