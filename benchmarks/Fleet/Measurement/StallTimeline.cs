@@ -52,6 +52,9 @@ internal sealed class StallTimeline : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 var now = await SampleAsync();
+                // Stopped while sampling: the window is over and that sample's scrapes may have been cancelled (NaN metrics).
+                if (_stop.IsCancellationRequested)
+                    break;
                 // Labelled by the second of the window the span started in: a held-up sample widens its span instead of
                 // taking another row's label.
                 _seconds.Add(Difference(Math.Clamp((int)((previous.At - _run.Recorder.WindowStartMilliseconds) / 1000), 0, FleetRecorder.SecondsKept - 1), previous, now));

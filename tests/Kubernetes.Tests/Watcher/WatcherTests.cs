@@ -107,10 +107,15 @@ public sealed class WatcherTests
         var row = table.Split('\n').Single(l => l.StartsWith("edge-1 "));
         Assert.Matches(@"^edge-1\s+edge-1\s+Enrolled\s+True\s+", row);
 
-        // Events of the transitions, one each, about this EdgeNode.
-        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
-        var mine = events.Items.Where(e => e.InvolvedObject.Name == "edge-1" && e.InvolvedObject.Kind == "EdgeNode").ToList();
-        Assert.Contains(mine, e => e.Reason == "Enrolled" && e.Type == "Normal" && e.InvolvedObject.Uid == enrolled.Metadata.Uid);
+        // Events of the transitions, one each, about this EdgeNode. The Event sink writes on its own pace, so the
+        // Enrolled Event may follow the status that says Enrolled: waited for.
+        var mine = await Eventually.SucceedsAsync(async () =>
+        {
+            var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+            var ofEdge1 = events.Items.Where(e => e.InvolvedObject.Name == "edge-1" && e.InvolvedObject.Kind == "EdgeNode").ToList();
+            Assert.Contains(ofEdge1, e => e.Reason == "Enrolled" && e.Type == "Normal" && e.InvolvedObject.Uid == enrolled.Metadata.Uid);
+            return ofEdge1;
+        }, Wait, "the Enrolled Event");
         Assert.Equal(mine.Count, mine.Select(e => e.Metadata.Name).Distinct().Count());
 
         // A spec change (suspend) is a new generation: declared again, observedGeneration follows.
