@@ -151,13 +151,7 @@ public sealed class AttestationKeyPublic
         x.CopyTo(q.X.AsSpan(size - x.Length));
         y.CopyTo(q.Y.AsSpan(size - y.Length));
         // ECCurve.NamedCurves builds a new curve (and Oid) on every read: only here, once per key.
-        var curve = Curve switch
-        {
-            TpmEccCurve.NistP256 => ECCurve.NamedCurves.nistP256,
-            TpmEccCurve.NistP384 => ECCurve.NamedCurves.nistP384,
-            _ => ECCurve.NamedCurves.nistP521,
-        };
-        return ECDsa.Create(new ECParameters { Curve = curve, Q = q });
+        return ECDsa.Create(new ECParameters { Curve = Curve.ToNamedCurve(), Q = q });
     }
 
     /// <summary>Stores a key built on first use; when two threads both built one, the first stored wins and the other is disposed.</summary>

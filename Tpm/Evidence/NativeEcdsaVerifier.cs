@@ -46,21 +46,17 @@ internal static class NativeEcdsaVerifier
     };
 
     /// <summary>
-    /// Signs with .NET on each curve and checks that this path accepts the signature and rejects a changed digest,
-    /// a changed r, a point off the curve and a coordinate that is not below the field prime. False (never an exception) when libcrypto is missing or disagrees.
+    /// Signs with .NET on each curve and checks that this path accepts the signature and rejects a changed digest, a
+    /// changed r, a point off the curve and a coordinate not below the field prime. False (never an exception) when
+    /// libcrypto is missing or disagrees.
     /// </summary>
     private static bool SelfTest()
     {
         try
         {
-            foreach (var (curve, name) in new[]
+            foreach (var curve in TpmEccCurves.Supported)
             {
-                (TpmEccCurve.NistP256, ECCurve.NamedCurves.nistP256),
-                (TpmEccCurve.NistP384, ECCurve.NamedCurves.nistP384),
-                (TpmEccCurve.NistP521, ECCurve.NamedCurves.nistP521),
-            })
-            {
-                using var ecdsa = ECDsa.Create(name);
+                using var ecdsa = ECDsa.Create(curve.ToNamedCurve());
                 var q = ecdsa.ExportParameters(false).Q;
                 var digest = RandomNumberGenerator.GetBytes(32);
                 var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);

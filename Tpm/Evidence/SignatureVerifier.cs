@@ -112,13 +112,7 @@ public static class SignatureVerifier
     private static bool VerifyEcdsa(AttestationKeyPublic key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, out string problem)
     {
         var curve = key.Curve;
-        var size = curve switch
-        {
-            TpmEccCurve.NistP256 => 32,
-            TpmEccCurve.NistP384 => 48,
-            TpmEccCurve.NistP521 => 66,
-            _ => 0,
-        };
+        var size = curve.FieldSize();
         if (size == 0)
         {
             problem = $"ECDSA on curve {curve} is not supported";

@@ -95,13 +95,8 @@ public sealed record TpmPublic
     {
         if (!IsEcc)
             throw new InvalidOperationException($"the key is {Type}, not ECC");
-        var (curve, size) = Curve switch
-        {
-            TpmEccCurve.NistP256 => (ECCurve.NamedCurves.nistP256, 32),
-            TpmEccCurve.NistP384 => (ECCurve.NamedCurves.nistP384, 48),
-            TpmEccCurve.NistP521 => (ECCurve.NamedCurves.nistP521, 66),
-            _ => throw new NotSupportedException($"ECC curve {Curve} is not supported"),
-        };
+        var curve = Curve.ToNamedCurve();
+        var size = Curve.FieldSize();
         return new ECParameters { Curve = curve, Q = new ECPoint { X = LeftPad(EccX, size), Y = LeftPad(EccY, size) } };
     }
 

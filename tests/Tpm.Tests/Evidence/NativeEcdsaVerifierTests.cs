@@ -11,7 +11,7 @@ namespace OrleansAttest.Tpm.Tests.Evidence;
 /// </summary>
 public sealed class NativeEcdsaVerifierTests
 {
-    public static TheoryData<TpmEccCurve> Curves => [TpmEccCurve.NistP256, TpmEccCurve.NistP384, TpmEccCurve.NistP521];
+    public static TheoryData<TpmEccCurve> Curves => [.. TpmEccCurves.Supported];
 
     [Fact]
     public void It_is_available_here_so_quotes_take_the_path_without_a_key_per_node()
@@ -26,8 +26,8 @@ public sealed class NativeEcdsaVerifierTests
     {
         for (var i = 0; i < 40; i++)
         {
-            using var ecdsa = ECDsa.Create(NamedCurve(curve));
-            using var other = ECDsa.Create(NamedCurve(curve));
+            using var ecdsa = ECDsa.Create(curve.ToNamedCurve());
+            using var other = ECDsa.Create(curve.ToNamedCurve());
             var q = ecdsa.ExportParameters(false).Q;
             var digest = RandomNumberGenerator.GetBytes(i % 2 == 0 ? 32 : 48);
             var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
@@ -94,7 +94,7 @@ public sealed class NativeEcdsaVerifierTests
         })
         {
             var dotnetRefuses = Assert.ThrowsAny<CryptographicException>(() =>
-                ECDsa.Create(new ECParameters { Curve = NamedCurve(curve), Q = new ECPoint { X = Pad(x, q.X!.Length), Y = Pad(y, q.Y!.Length) } }));
+                ECDsa.Create(new ECParameters { Curve = curve.ToNamedCurve(), Q = new ECPoint { X = Pad(x, q.X!.Length), Y = Pad(y, q.Y!.Length) } }));
             Assert.NotNull(dotnetRefuses);
             Assert.True(NativeEcdsaOutcome.PointNotOnCurve == NativeEcdsaVerifier.Verify(curve, x, y, digest, r, s), name);
         }
@@ -167,19 +167,12 @@ public sealed class NativeEcdsaVerifierTests
     /// <summary>A fresh key's public point, a random digest and .NET's signature over it.</summary>
     private static (ECPoint Q, byte[] Digest, byte[] R, byte[] S) SignedDigest(TpmEccCurve curve)
     {
-        using var ecdsa = ECDsa.Create(NamedCurve(curve));
+        using var ecdsa = ECDsa.Create(curve.ToNamedCurve());
         var digest = RandomNumberGenerator.GetBytes(32);
         var signature = ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         var half = signature.Length / 2;
         return (ecdsa.ExportParameters(false).Q, digest, signature[..half], signature[half..]);
     }
-
-    private static ECCurve NamedCurve(TpmEccCurve curve) => curve switch
-    {
-        TpmEccCurve.NistP256 => ECCurve.NamedCurves.nistP256,
-        TpmEccCurve.NistP384 => ECCurve.NamedCurves.nistP384,
-        _ => ECCurve.NamedCurves.nistP521,
-    };
 
     private static BigInteger Order(TpmEccCurve curve) => Parse(curve switch
     {
