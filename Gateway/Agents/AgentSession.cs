@@ -102,9 +102,9 @@ internal sealed class AgentSession(
                 Refuse(GatewayReasons.MessageTooLarge, $"a message exceeds the limit of {options.MaxMessageBytes} bytes");
                 return;
             }
-            catch (Exception e) when (IsResetByAgent(e))
+            catch (Exception e) when (TransportEnds.IsTransportEnd(e))
             {
-                // A killed agent or a dropped link resets the HTTP/2 stream: a disconnect, not bad input.
+                // A killed agent, a dropped link or a faulted shared connection ends the stream: a disconnect, not bad input.
                 logger.LogInformation("Agent stream from {Peer} (node {Node}) closed by the agent ({Detail})", Peer, _nodeName ?? "-", e.GetBaseException().Message);
                 return;
             }
@@ -132,11 +132,6 @@ internal sealed class AgentSession(
         else
             logger.LogInformation("Agent stream from {Peer} (node {Node}) closed: the gateway is stopping", Peer, _nodeName);
     }
-
-    /// <summary>Transport-level ends of the stream (reset, aborted connection); protobuf's own parse errors are IOExceptions too and stay malformed input.</summary>
-    private static bool IsResetByAgent(Exception e) =>
-        e.GetBaseException() is IOException and not Google.Protobuf.InvalidProtocolBufferException
-        || e.GetBaseException() is Microsoft.AspNetCore.Connections.ConnectionAbortedException;
 
     /// <summary>False when the stream must end (after a refusal).</summary>
     private Task<bool> HandleAsync(AgentMessage message, CancellationToken open) => message.BodyCase switch

@@ -3,7 +3,7 @@ using OrleansAttest.Benchmarks.Fleet.Commands;
 
 namespace OrleansAttest.Benchmarks.Tests;
 
-/// <summary>The fleet benchmark's per-process environment options (runtime experiments such as a GC mode for one process).</summary>
+/// <summary>The fleet benchmark's topology and per-process environment options (runtime experiments such as a GC mode for one process).</summary>
 public sealed class FleetArgumentsTests
 {
     private static (ParseResult Parse, FleetArguments Arguments) Parse(params string[] args)
@@ -43,5 +43,17 @@ public sealed class FleetArgumentsTests
         var (parse, _) = Parse("--silo-env", value);
         var error = Assert.Single(parse.Errors);
         Assert.Equal($"--silo-env '{value}' is not NAME=VALUE", error.Message);
+    }
+
+    [Fact]
+    public void Gateways_default_to_one_and_zero_is_refused()
+    {
+        var (parse, arguments) = Parse();
+        Assert.Equal(1, arguments.Read(parse).Gateways);
+        (parse, arguments) = Parse("--gateways", "2");
+        Assert.Empty(parse.Errors);
+        Assert.Equal(2, arguments.Read(parse).Gateways);
+        (parse, _) = Parse("--gateways", "0");
+        Assert.Equal("--gateways must be at least 1", Assert.Single(parse.Errors).Message);
     }
 }

@@ -5,15 +5,16 @@ using Grpc.Net.Client;
 namespace OrleansAttest.Benchmarks.Fleet.Agents;
 
 /// <summary>
-/// The generator's HTTP/2 connections to the gateway: one <see cref="GrpcChannel"/> (one TLS connection, no second one)
-/// per <c>streamsPerConnection</c> agents, each agent one stream on it. Trusts only the gateway's CA, as the agent does.
+/// The generator's HTTP/2 connections to the gateways: one <see cref="GrpcChannel"/> (one TLS connection, no second one)
+/// per <c>streamsPerConnection</c> agents, each agent one stream on it; connection i goes to gateway i mod the count, as
+/// a load balancer spreads connections over replicas. Trusts only the gateways' CA, as the agent does.
 /// </summary>
 internal sealed class AgentChannels : IDisposable
 {
     private readonly GrpcChannel[] _channels;
     private readonly int _streamsPerConnection;
 
-    public AgentChannels(Uri gateway, string caFile, int agents, int streamsPerConnection)
+    public AgentChannels(IReadOnlyList<Uri> gateways, string caFile, int agents, int streamsPerConnection)
     {
         _streamsPerConnection = streamsPerConnection;
         var roots = new X509Certificate2Collection();
@@ -32,7 +33,7 @@ internal sealed class AgentChannels : IDisposable
                 EnableMultipleHttp2Connections = false,
             };
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Validate(roots, certificate, errors);
-            _channels[i] = GrpcChannel.ForAddress(gateway, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+            _channels[i] = GrpcChannel.ForAddress(gateways[i % gateways.Count], new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         }
     }
 

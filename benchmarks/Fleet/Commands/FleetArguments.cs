@@ -9,6 +9,7 @@ internal sealed class FleetArguments
 {
     public Option<int> Nodes { get; } = Options.Int("--nodes", "simulated agents (declared, then connecting)", 1_000);
     public Option<int> StreamsPerConnection { get; } = Options.Int("--streams-per-connection", "agents multiplexed on one HTTP/2 connection (also the gateway's MaxStreamsPerConnection)", 1_000);
+    public Option<int> Gateways { get; } = Options.Int("--gateways", "gateway processes (the chart deploys 2); the generator's HTTP/2 connections go to them in turn", 1);
     public Option<TimeSpan> EnrollTimeout { get; } = Options.Duration("--enroll-timeout", "give up when not every node enrolled within this", TimeSpan.FromMinutes(10));
     public Option<string?> WorkDirectory { get; } = new("--work-dir") { Description = "scratch directory for logs, redis data and the CA (kept); default: a temp directory, deleted" };
     public Option<bool> KeepFiles { get; } = new("--keep-logs") { Description = "keep the temp directory with the silo, gateway and redis logs" };
@@ -19,7 +20,7 @@ internal sealed class FleetArguments
     public Option<string[]> GatewayEnvironment { get; } = EnvironmentOption("--gateway-env", "gateway");
     public Option<string?> Json { get; } = Options.Json();
 
-    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes,
+    public IEnumerable<Option> All => [Nodes, StreamsPerConnection, Gateways, EnrollTimeout, WorkDirectory, KeepFiles, ProductLogLevel, ThreadPoolSpinLimit, MaxHandshakes,
         SiloEnvironment, GatewayEnvironment, Json];
 
     private static Option<string[]> EnvironmentOption(string name, string process)
@@ -54,6 +55,7 @@ internal sealed class FleetArguments
     {
         Nodes = parse.GetValue(Nodes),
         StreamsPerConnection = parse.GetValue(StreamsPerConnection),
+        Gateways = parse.GetValue(Gateways),
         EnrollTimeout = parse.GetValue(EnrollTimeout),
         WorkDirectory = parse.GetValue(WorkDirectory),
         KeepFiles = parse.GetValue(KeepFiles),

@@ -7,6 +7,8 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 /// <param name="ThreadPoolSpinLimit">When set, <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c> for both processes (an experiment; null = the product's own setting).</param>
 /// <param name="MaxConcurrentHandshakes">When set, the gateway's <c>MaxConcurrentHandshakes</c> (null = its default).</param>
 /// <param name="SiloEnvironment">Extra environment of the silo process, applied over everything else (runtime experiments).</param>
-/// <param name="GatewayEnvironment">Extra environment of the gateway process, applied over everything else.</param>
+/// <param name="GatewayEnvironment">Extra environment of the gateway processes, applied over everything else.</param>
+/// <param name="Gateways">Gateway processes (the chart's <c>gateway.replicas</c>), each an Orleans client of the one silo.</param>
 internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning", int? ThreadPoolSpinLimit = null,
-    int? MaxConcurrentHandshakes = null, IReadOnlyDictionary<string, string>? SiloEnvironment = null, IReadOnlyDictionary<string, string>? GatewayEnvironment = null);
+    int? MaxConcurrentHandshakes = null, IReadOnlyDictionary<string, string>? SiloEnvironment = null, IReadOnlyDictionary<string, string>? GatewayEnvironment = null,
+    int Gateways = 1);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansAttest.Benchmarks.Fleet.Measurement;
 using OrleansAttest.Benchmarks.Grains.Hosting;
 using OrleansAttest.Silo.Storage;
 
@@ -6,21 +7,22 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 
 /// <summary>
 /// The product as deployed in cluster mode, every part its own process so each is measured alone: Debian redis-server
-/// (clustering, grain state, reminders, audit streams), one silo (role Silo, agent endpoint off) and one gateway
-/// (role Gateway: an Orleans client serving the agent endpoint). The Gateway role needs Redis clustering; the embedded
-/// Garnet mode can only co-host the gateway in the silo's process, where their CPU could not be told apart.
+/// (clustering, grain state, reminders, audit streams), one silo (role Silo, agent endpoint off) and one or more
+/// gateways (role Gateway: an Orleans client serving the agent endpoint; the chart deploys two). The Gateway role needs
+/// Redis clustering; the embedded Garnet mode can only co-host the gateway in the silo's process, where their CPU could
+/// not be told apart.
 /// </summary>
 internal sealed class FleetCluster : IAsyncDisposable
 {
     public const string ClusterId = "fleet";
     public const string ServiceId = "fleet";
 
-    private FleetCluster(RedisServerProcess redis, ProductProcess silo, ProductProcess gateway, Uri agentEndpoint, string caFile)
+    private FleetCluster(RedisServerProcess redis, ProductProcess silo, IReadOnlyList<ProductProcess> gateways, IReadOnlyList<Uri> agentEndpoints, string caFile)
     {
         Redis = redis;
         Silo = silo;
-        Gateway = gateway;
-        AgentEndpoint = agentEndpoint;
+        Gateways = gateways;
+        AgentEndpoints = agentEndpoints;
         CaFile = caFile;
     }
 
@@ -28,11 +30,14 @@ internal sealed class FleetCluster : IAsyncDisposable
 
     public ProductProcess Silo { get; }
 
-    public ProductProcess Gateway { get; }
+    public IReadOnlyList<ProductProcess> Gateways { get; }
 
-    public Uri AgentEndpoint { get; }
+    public IReadOnlyList<int> GatewayPids => Gateways.Select(g => g.Pid).ToArray();
 
-    /// <summary>The development CA the gateway made for its certificate (agents trust only it).</summary>
+    /// <summary>Each gateway's agent endpoint, in the order of <see cref="Gateways"/>.</summary>
+    public IReadOnlyList<Uri> AgentEndpoints { get; }
+
+    /// <summary>The development CA the first gateway made for its certificate; the others reuse it (agents trust only it).</summary>
     public string CaFile { get; }
 
     public StorageOptions Storage => Redis.StorageOptions();
@@ -44,7 +49,9 @@ internal sealed class FleetCluster : IAsyncDisposable
         var redis = await RedisServerProcess.StartAsync(redisDirectory, cancellationToken);
         var redisProcess = System.Diagnostics.Process.GetProcessById(redis.ProcessId);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ProductProcess.KillQuietly(redisProcess);
-        ProductProcess? silo = null, gateway = null;
+        ProductProcess? silo = null;
+        var gateways = new List<ProductProcess>();
+        var agentEndpoints = new List<Uri>();
         try
         {
             var data = Path.Combine(settings.WorkingDirectory, "data");
@@ -77,32 +84,43 @@ internal sealed class FleetCluster : IAsyncDisposable
                 siloEnvironment[key] = value;
             silo = ProductProcess.Start("silo", settings.WorkingDirectory, siloEnvironment, siloHttp);
 
-            var gatewayHttp = FreePort.Next();
-            var agentPort = FreePort.Next();
-            var gatewayEnvironment = Common(gatewayHttp);
-            gatewayEnvironment["OrleansAttest__Host__Role"] = "Gateway";
-            gatewayEnvironment["OrleansAttest__Gateway__ListenAddress"] = "127.0.0.1";
-            gatewayEnvironment["OrleansAttest__Gateway__Port"] = Port(agentPort);
-            // Every simulated agent comes from 127.0.0.1: the per-address and total stream limits are lifted.
-            gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
-            gatewayEnvironment["OrleansAttest__Gateway__MaxStreams"] = "0";
-            gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
-            if (settings.MaxConcurrentHandshakes is { } handshakes)
-                gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
-            foreach (var (key, value) in settings.GatewayEnvironment ?? new Dictionary<string, string>())
-                gatewayEnvironment[key] = value;
-            gateway = ProductProcess.Start("gateway", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
+            ProductProcess StartGateway(int index)
+            {
+                var gatewayHttp = FreePort.Next();
+                var agentPort = FreePort.Next();
+                var gatewayEnvironment = Common(gatewayHttp);
+                gatewayEnvironment["OrleansAttest__Host__Role"] = "Gateway";
+                gatewayEnvironment["OrleansAttest__Gateway__ListenAddress"] = "127.0.0.1";
+                gatewayEnvironment["OrleansAttest__Gateway__Port"] = Port(agentPort);
+                // Every simulated agent comes from 127.0.0.1: the per-address and total stream limits are lifted.
+                gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
+                gatewayEnvironment["OrleansAttest__Gateway__MaxStreams"] = "0";
+                gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
+                if (settings.MaxConcurrentHandshakes is { } handshakes)
+                    gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
+                foreach (var (key, value) in settings.GatewayEnvironment ?? new Dictionary<string, string>())
+                    gatewayEnvironment[key] = value;
+                var gateway = ProductProcess.Start(index == 0 ? "gateway" : $"gateway-{index + 1}", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
+                gateways.Add(gateway);
+                agentEndpoints.Add(new Uri($"https://127.0.0.1:{agentPort}"));
+                return gateway;
+            }
 
+            // The first gateway makes the development CA and its certificate in the shared data directory; the others
+            // start once it is ready and reuse both, as replicas sharing one certificate do.
+            var first = StartGateway(0);
             await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
-            await gateway.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
+            await first.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
             var ca = Path.Combine(data, "tls", "gateway-ca.crt");
             if (!File.Exists(ca))
-                throw new InvalidOperationException($"the gateway made no development CA at {ca} (log: {gateway.LogPath})");
-            return new FleetCluster(redis, silo, gateway, new Uri($"https://127.0.0.1:{agentPort}"), ca);
+                throw new InvalidOperationException($"the gateway made no development CA at {ca} (log: {first.LogPath})");
+            var others = Enumerable.Range(1, Math.Max(1, settings.Gateways) - 1).Select(StartGateway).ToArray();
+            await Task.WhenAll(others.Select(g => g.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken)));
+            return new FleetCluster(redis, silo, gateways, agentEndpoints, ca);
         }
         catch
         {
-            if (gateway is not null)
+            foreach (var gateway in gateways)
                 await gateway.DisposeAsync();
             if (silo is not null)
                 await silo.DisposeAsync();
@@ -113,9 +131,17 @@ internal sealed class FleetCluster : IAsyncDisposable
 
     private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Every gateway's /metrics as one exposition (sums over all gateways).</summary>
+    public async Task<PrometheusText> ScrapeGatewaysAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var texts = await Task.WhenAll(Gateways.Select(g => g.ScrapeAsync(http, cancellationToken)));
+        return PrometheusText.Merge(texts.Select(PrometheusText.Parse));
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Gateway.DisposeAsync();
+        foreach (var gateway in Gateways)
+            await gateway.DisposeAsync();
         await Silo.DisposeAsync();
         await Redis.DisposeAsync();
     }

@@ -1,8 +1,15 @@
 namespace OrleansAttest.Benchmarks.Fleet.Measurement;
 
-/// <summary>One process's CPU seconds so far and resident memory at one moment.</summary>
+/// <summary>CPU seconds so far and resident memory at one moment of one process, or summed over the processes of one role (the gateways).</summary>
 internal sealed record ProcessSample(string Name, int Pid, double CpuSeconds, long ResidentBytes)
 {
     public static ProcessSample Take(string name, int pid) =>
         new(name, pid, ProcessCpu.Seconds(pid), OrleansAttest.Benchmarks.Grains.Measurement.ProcStatus.ResidentBytes(pid));
+
+    /// <summary>The processes of one role as one: CPU and RSS summed; <see cref="Pid"/> is the first's.</summary>
+    public static ProcessSample Take(string name, IReadOnlyList<int> pids)
+    {
+        var samples = pids.Select(pid => Take(name, pid)).ToArray();
+        return new(name, pids[0], samples.Sum(s => s.CpuSeconds), samples.Sum(s => s.ResidentBytes));
+    }
 }

@@ -47,6 +47,15 @@ internal sealed class PrometheusText
         return parsed;
     }
 
+    /// <summary>The samples of several expositions as one (the gateways): every sum is then over all of them.</summary>
+    public static PrometheusText Merge(IEnumerable<PrometheusText> texts)
+    {
+        var merged = new PrometheusText();
+        foreach (var text in texts)
+            merged._samples.AddRange(text._samples);
+        return merged;
+    }
+
     /// <summary>Sum over the series of <paramref name="name"/> whose labels include every one of <paramref name="labels"/> (e.g. <c>result="pass"</c>).</summary>
     public double Sum(string name, params string[] labels) =>
         _samples.Where(s => s.Name == name && labels.All(l => s.Labels.Contains(l, StringComparison.Ordinal))).Sum(s => s.Value);

@@ -7,7 +7,7 @@ namespace OrleansAttest.Benchmarks.Fleet.Measurement;
 
 /// <summary>
 /// Samples, once a second through a measurement window, the machine's pressure stalls, each process's CPU, the silo's
-/// and gateway's GC pauses, thread-pool queues and /metrics response time, and this process's own scheduling delays;
+/// and gateways' GC pauses (summed over the gateways), thread-pool queues and /metrics response time, and this process's own scheduling delays;
 /// <see cref="StopAsync"/> joins them with the agents' per-second records. Late requests come in bursts of a second or
 /// two: the rows around a burst say which part stood still.
 /// </summary>
@@ -72,13 +72,21 @@ internal sealed class StallTimeline : IAsyncDisposable
     private async Task<Sample> SampleAsync()
     {
         var silo = ScrapeAsync(_run.Cluster.Silo);
-        var gateway = ScrapeAsync(_run.Cluster.Gateway);
+        var gateway = ScrapeGatewaysAsync();
         var at = _run.Recorder.NowMilliseconds;
         var pressure = PressureStall.Read();
         var processes = _run.Sample();
         var ((siloText, siloMs), (gatewayText, gatewayMs)) = (await silo, await gateway);
         return new(at, pressure, processes, siloText, siloMs, gatewayText, gatewayMs, GC.GetTotalPauseDuration().TotalMilliseconds,
             [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)]);
+    }
+
+    /// <summary>Every gateway's /metrics as one and the slowest answer; null when any failed.</summary>
+    private async Task<(PrometheusText? Text, double Milliseconds)> ScrapeGatewaysAsync()
+    {
+        var scrapes = await Task.WhenAll(_run.Cluster.Gateways.Select(ScrapeAsync));
+        var merged = scrapes.Any(s => s.Text is null) ? null : PrometheusText.Merge(scrapes.Select(s => s.Text!));
+        return (merged, scrapes.Max(s => s.Milliseconds));
     }
 
     /// <summary>The parsed /metrics and how long it took; null when it failed (the process is gone or did not answer).</summary>

@@ -19,6 +19,9 @@ internal sealed record FleetOptions
 
     public int StreamsPerConnection { get; init; } = 1_000;
 
+    /// <summary>Gateway processes; the generator's connections are spread over them in turn.</summary>
+    public int Gateways { get; init; } = 1;
+
     /// <summary>Steady state: also write the window's per-second timeline (agents, machine, processes) as CSV here.</summary>
     public string? TimelinePath { get; init; }
 
@@ -49,7 +52,7 @@ internal sealed record FleetOptions
     /// <summary>Experiment: extra environment of the silo process (e.g. <c>DOTNET_gcServer=0</c>), applied last.</summary>
     public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Experiment: extra environment of the gateway process, applied last.</summary>
+    /// <summary>Experiment: extra environment of the gateway processes, applied last.</summary>
     public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Progress lines (standard error in the console; the test's output in the smoke test).</summary>

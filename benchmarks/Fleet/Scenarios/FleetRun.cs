@@ -90,16 +90,16 @@ internal sealed class FleetRun : IAsyncDisposable
     {
         var o = _options;
         Report.Parameter("nodes", o.Nodes).Parameter("interval", o.Interval.TotalSeconds, "s").Parameter("response timeout", ResponseTimeout.TotalSeconds, "s")
-            .Parameter("missed-deadline threshold", Deadline.TotalSeconds, "s").Parameter("streams per connection", o.StreamsPerConnection)
+            .Parameter("missed-deadline threshold", Deadline.TotalSeconds, "s").Parameter("streams per connection", o.StreamsPerConnection).Parameter("gateways", o.Gateways)
             .Parameter("ramp", o.Ramp.TotalSeconds, "s").Parameter("product log level", o.ProductLogLevel)
             .Parameter("gateway MaxConcurrentHandshakes", o.MaxConcurrentHandshakes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default")
             .Parameter("product thread-pool spin limit", o.ThreadPoolSpinLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as shipped")
             .Parameter("silo extra environment", Describe(o.SiloEnvironment)).Parameter("gateway extra environment", Describe(o.GatewayEnvironment));
-        Report.Note("topology: redis-server + silo process (role Silo, agent endpoint off) + gateway process (role Gateway) + this generator, all on this machine");
-        Progress($"starting redis-server, silo and gateway in {_directory}");
+        Report.Note($"topology: redis-server + silo process (role Silo, agent endpoint off) + {o.Gateways} gateway process(es) (role Gateway; CPU and RSS summed as \"gateway\") + this generator, all on this machine");
+        Progress($"starting redis-server, silo and {o.Gateways} gateway(s) in {_directory}");
         Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit, o.MaxConcurrentHandshakes,
-            o.SiloEnvironment, o.GatewayEnvironment), Http, cancellationToken);
-        Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {Cluster.Gateway.Pid}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
+            o.SiloEnvironment, o.GatewayEnvironment, o.Gateways), Http, cancellationToken);
+        Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {string.Join(",", Cluster.GatewayPids)}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
         Client = await FleetClient.StartAsync(Cluster.Storage, cancellationToken);
         await Client.SetPolicyAsync(BenchPolicy.Create(o.Interval) with { ResponseTimeout = ResponseTimeout });
         // Let the silo's start-up garbage settle before the baseline.
@@ -116,14 +116,16 @@ internal sealed class FleetRun : IAsyncDisposable
         await Client.DeclareAsync(_devices.Select(d => d.Declaration(BenchPolicy.Name)).ToArray(), o.DeclareConcurrency, cancellationToken);
         Report.Result("declaration (not part of any figure)", Math.Round(declared.Elapsed.TotalSeconds, 1), "s");
         Progress($"declared in {declared.Elapsed.TotalSeconds:0.0} s");
-        _channels = new AgentChannels(Cluster.AgentEndpoint, Cluster.CaFile, o.Nodes, o.StreamsPerConnection);
+        _channels = new AgentChannels(Cluster.AgentEndpoints, Cluster.CaFile, o.Nodes, o.StreamsPerConnection);
+        if (_channels.Count < o.Gateways)
+            throw new ArgumentException($"{o.Gateways} gateways need at least as many HTTP/2 connections, but {o.Nodes} agents at {o.StreamsPerConnection} per connection make {_channels.Count}");
         Report.Result("HTTP/2 connections", _channels.Count);
     }
 
     public ProcessSample[] Sample() =>
     [
         ProcessSample.Take("silo", Cluster.Silo.Pid),
-        ProcessSample.Take("gateway", Cluster.Gateway.Pid),
+        ProcessSample.Take("gateway", Cluster.GatewayPids),
         ProcessSample.Take("redis-server", Cluster.Redis.ProcessId),
         ProcessSample.Take("generator", Environment.ProcessId),
     ];
@@ -235,7 +237,7 @@ internal sealed class FleetRun : IAsyncDisposable
     public void ReportLogs()
     {
         Report.Result("silo log warnings/errors", $"{Cluster.Silo.Warnings}/{Cluster.Silo.Errors}");
-        Report.Result("gateway log warnings/errors", $"{Cluster.Gateway.Warnings}/{Cluster.Gateway.Errors}");
+        Report.Result("gateway log warnings/errors", $"{Cluster.Gateways.Sum(g => g.Warnings)}/{Cluster.Gateways.Sum(g => g.Errors)}");
         foreach (var (reason, count) in Recorder.Refusals.OrderBy(r => r.Key))
             Report.Result($"agent saw refusal {reason}", count);
         Report.Result("agent stream errors (reconnected)", Recorder.StreamErrors);

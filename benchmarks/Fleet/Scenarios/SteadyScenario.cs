@@ -32,7 +32,7 @@ internal static class SteadyScenario
         await Task.Delay(settle, cancellationToken);
 
         var scrapeBefore = PrometheusText.Parse(await run.Cluster.Silo.ScrapeAsync(run.Http, cancellationToken));
-        var gatewayBefore = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
+        var gatewayBefore = await run.Cluster.ScrapeGatewaysAsync(run.Http, cancellationToken);
         var before = run.Sample();
         run.Recorder.StartWindow();
         await using var timeline = new StallTimeline(run);
@@ -42,7 +42,7 @@ internal static class SteadyScenario
         var timelineSeconds = await timeline.StopAsync();
         var after = run.Sample();
         var scrapeAfter = PrometheusText.Parse(await run.Cluster.Silo.ScrapeAsync(run.Http, cancellationToken));
-        var gatewayAfter = PrometheusText.Parse(await run.Cluster.Gateway.ScrapeAsync(run.Http, cancellationToken));
+        var gatewayAfter = await run.Cluster.ScrapeGatewaysAsync(run.Http, cancellationToken);
         var windowEnd = run.Recorder.NowMilliseconds;
         // A node with no request in the last deadline of the window missed it even though no late request arrived.
         foreach (var agent in run.Agents)
@@ -89,7 +89,7 @@ internal static class SteadyScenario
         if (verdicts == 0)
             problems.Add("no verdict in the window");
 
-        // Both processes are on every round trip: a pause in either holds verdicts back.
+        // Both roles are on every round trip: a pause in either holds verdicts back (the gateways' figures are summed).
         foreach (var (name, scrapes) in new[] { ("silo", (scrapeBefore, scrapeAfter)), ("gateway", (gatewayBefore, gatewayAfter)) })
         {
             var paused = scrapes.Item2.Sum(FleetRun.GcPauseTime) - scrapes.Item1.Sum(FleetRun.GcPauseTime);

@@ -54,6 +54,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- if not (has .Values.gateway.service.type (list "LoadBalancer" "NodePort")) -}}
 {{- fail (printf "gateway.service.type must be LoadBalancer or NodePort, not %q" .Values.gateway.service.type) -}}
 {{- end -}}
+{{- if and (eq .Values.storage.mode "Redis") (lt (int .Values.gateway.replicas) 1) -}}
+{{- fail "storage.mode=Redis serves agents from the gateway Deployment: gateway.replicas must be at least 1" -}}
+{{- end -}}
+{{- $handshakes := .Values.gateway.maxConcurrentHandshakes -}}
+{{- if not (or (kindIs "float64" $handshakes) (kindIs "int64" $handshakes) (kindIs "int" $handshakes)) -}}
+{{- fail (printf "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not %v" $handshakes) -}}
+{{- end -}}
+{{- if or (lt (float64 $handshakes) 0.0) (ne (float64 $handshakes) (float64 (int $handshakes))) -}}
+{{- fail (printf "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not %v" $handshakes) -}}
+{{- end -}}
 {{- if lt (int .Values.silo.terminationGraceExtraSeconds) 1 -}}
 {{- fail "silo.terminationGraceExtraSeconds must be at least 1: the pod's grace period must exceed the silo's shutdown timeout" -}}
 {{- end -}}
@@ -82,6 +92,26 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ default (printf "%s-storage" (include "orleansattest.fullname" .)) .Values.storage.existingSecret }}
       key: connectionString
 {{- end }}
+{{- end -}}
+
+{{/* Agent endpoints serving this release: the silo pod in Embedded mode, else the gateway replicas. */}}
+{{- define "orleansattest.gatewayReplicas" -}}
+{{- if eq .Values.storage.mode "Redis" }}{{ int .Values.gateway.replicas }}{{ else }}1{{ end -}}
+{{- end -}}
+
+{{/*
+The agent endpoint's settings. gateway.maxConcurrentHandshakes is the release's total (it protects the silos and their
+store, which every replica shares), so each replica gets its ceiling share: replicas each keeping the per-process
+default would multiply the handshakes in flight and let an enrollment storm through (benchmarks/README.md "Fleet").
+*/}}
+{{- define "orleansattest.gatewayEnv" -}}
+{{- $replicas := int (include "orleansattest.gatewayReplicas" .) }}
+{{- $total := int .Values.gateway.maxConcurrentHandshakes }}
+- name: OrleansAttest__Gateway__Port
+  value: {{ .Values.gateway.port | quote }}
+- name: OrleansAttest__Gateway__MaxConcurrentHandshakes
+  value: {{ div (add $total (sub $replicas 1)) $replicas | quote }}
+{{- include "orleansattest.gatewayTlsEnv" . }}
 {{- end -}}
 
 {{/* The agent endpoint's TLS: from the configured kubernetes.io/tls Secret, else a development CA in the pod. */}}

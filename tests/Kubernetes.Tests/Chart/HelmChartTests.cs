@@ -81,6 +81,24 @@ public sealed class HelmChartTests
     }
 
     [Fact]
+    public async Task The_handshake_limit_is_a_release_total_split_over_the_replicas_that_serve_agents()
+    {
+        // Embedded: the silo pod is the only agent endpoint and gets the whole total.
+        var embedded = Single(await Helm.TemplateAsync(), "Deployment", "release-orleansattest-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("256", KubeObjects.Str(Env(embedded, "OrleansAttest__Gateway__MaxConcurrentHandshakes")!["value"]));
+
+        // Redis: each gateway replica gets its share, rounded up, so the release never admits fewer than asked for.
+        var split = await Helm.TemplateAsync([.. RedisValues, "--set", "gateway.replicas=3,gateway.maxConcurrentHandshakes=256"]);
+        var gateway = Single(split, "Deployment", "release-orleansattest-gateway")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("86", KubeObjects.Str(Env(gateway, "OrleansAttest__Gateway__MaxConcurrentHandshakes")!["value"]));
+        Assert.Null(Env(Single(split, "Deployment", "release-orleansattest-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!, "OrleansAttest__Gateway__MaxConcurrentHandshakes"));
+
+        // 0 stays unlimited on every replica.
+        var unlimited = await Helm.TemplateAsync([.. RedisValues, "--set", "gateway.maxConcurrentHandshakes=0"]);
+        Assert.Equal("0", KubeObjects.Str(Env(Single(unlimited, "Deployment", "release-orleansattest-gateway")["spec"]!["template"]!["spec"]!["containers"]![0]!, "OrleansAttest__Gateway__MaxConcurrentHandshakes")!["value"]));
+    }
+
+    [Fact]
     public async Task Rbac_is_least_privilege()
     {
         var objects = await Helm.TemplateAsync(["--set-json", """rbac.grantableClusterRoles=["system:node","edge-reader"]"""]);
@@ -112,6 +130,10 @@ public sealed class HelmChartTests
     [InlineData("storage.mode=Redis", "needs storage.existingSecret or storage.connectionString")]
     [InlineData("gateway.service.type=ClusterIP", "gateway.service.type must be LoadBalancer or NodePort")]
     [InlineData("silo.terminationGraceExtraSeconds=0", "must exceed the silo's shutdown timeout")]
+    [InlineData("gateway.maxConcurrentHandshakes=-1", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not -1")]
+    [InlineData("gateway.maxConcurrentHandshakes=12.5", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not 12.5")]
+    [InlineData("gateway.maxConcurrentHandshakes=many", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not many")]
+    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=0", "gateway.replicas must be at least 1")]
     public async Task Values_that_cannot_work_fail_rendering_with_the_reason(string set, string reason)
     {
         var (code, _, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--set", set);
