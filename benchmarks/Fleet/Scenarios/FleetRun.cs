@@ -231,7 +231,7 @@ internal sealed class FleetRun : IAsyncDisposable
         Report.Result("silo managed heap per node above baseline", Math.Round(heapPerNode, 2), "KB",
             "live objects plus gen2 garbage not yet collected at the last GC");
         Report.Result("silo RSS per node not in the managed heap", Math.Round(rssPerNode - heapPerNode, 2), "KB",
-            "native memory (an OpenSSL key per node) and GC headroom between collections");
+            "committed GC memory not holding objects (the young generation's budget, free regions not yet returned) and native memory");
     }
 
     public void ReportLogs()

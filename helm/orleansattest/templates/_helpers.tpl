@@ -57,6 +57,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and (eq .Values.storage.mode "Redis") (lt (int .Values.gateway.replicas) 1) -}}
 {{- fail "storage.mode=Redis serves agents from the gateway Deployment: gateway.replicas must be at least 1" -}}
 {{- end -}}
+{{- if and (eq .Values.storage.mode "Redis") (gt (int .Values.gateway.replicas) 1) (not .Values.gateway.tlsSecretName) -}}
+{{- fail "gateway.replicas > 1 needs gateway.tlsSecretName: without it each replica makes its own development CA, and an agent that trusts one replica's CA is refused by the others" -}}
+{{- end -}}
 {{- $handshakes := .Values.gateway.maxConcurrentHandshakes -}}
 {{- if not (or (kindIs "float64" $handshakes) (kindIs "int64" $handshakes) (kindIs "int" $handshakes)) -}}
 {{- fail (printf "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not %v" $handshakes) -}}

@@ -134,6 +134,7 @@ public sealed class HelmChartTests
     [InlineData("gateway.maxConcurrentHandshakes=12.5", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not 12.5")]
     [InlineData("gateway.maxConcurrentHandshakes=many", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not many")]
     [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=0", "gateway.replicas must be at least 1")]
+    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=2", "gateway.replicas > 1 needs gateway.tlsSecretName")]
     public async Task Values_that_cannot_work_fail_rendering_with_the_reason(string set, string reason)
     {
         var (code, _, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--set", set);
