@@ -61,10 +61,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- fail "gateway.replicas > 1 needs gateway.tlsSecretName: without it each replica makes its own development CA, and an agent that trusts one replica's CA is refused by the others" -}}
 {{- end -}}
 {{- $handshakes := .Values.gateway.maxConcurrentHandshakes -}}
-{{- if not (or (kindIs "float64" $handshakes) (kindIs "int64" $handshakes) (kindIs "int" $handshakes)) -}}
-{{- fail (printf "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not %v" $handshakes) -}}
-{{- end -}}
-{{- if or (lt (float64 $handshakes) 0.0) (ne (float64 $handshakes) (float64 (int $handshakes))) -}}
+{{- $isNumber := or (kindIs "float64" $handshakes) (kindIs "int64" $handshakes) (kindIs "int" $handshakes) -}}
+{{- if or (not $isNumber) (lt (float64 $handshakes) 0.0) (ne (float64 $handshakes) (float64 (int $handshakes))) -}}
 {{- fail (printf "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not %v" $handshakes) -}}
 {{- end -}}
 {{- if lt (int .Values.silo.terminationGraceExtraSeconds) 1 -}}
