@@ -18,7 +18,7 @@ internal sealed class AgentChannel(string nodeName, ChannelWriter<GatewayMessage
     public Task RequestQuoteAsync(ContractQuoteRequest request)
     {
         if (Enqueue(new GatewayMessage { QuoteRequest = request.ToWire() }, "quote request"))
-            owed.AddQuote(request.RequestId, request.ExpiresAt);
+            owed.AddQuote(request.RequestId, request.ExpiresAt, request.JudgedUntil ?? request.ExpiresAt);
         return Task.CompletedTask;
     }
 

@@ -159,17 +159,18 @@ internal sealed class AgentSession(
             return Refuse(GatewayReasons.InvalidNodeName, problem);
         _nodeName = hello.NodeName;
         // Waiting for a slot: the stream stays open and the agent sees nothing until it is served or refused.
-        if (!await EnterHandshakeAsync())
+        if (await EnterHandshakeAsync() is not HandshakeAdmission.Admitted and var admission)
         {
             // Load shedding, not bad input: counted, logged at Debug (a storm would write one warning per agent).
             var retryAfter = handshakes.RetryAfter();
             metrics.Refused(GatewayReasons.GatewayBusy);
             metrics.RetryAfterHinted(retryAfter);
-            logger.LogDebug("Agent stream from {Peer} (node {Node}) refused: {Count} handshakes in flight, {Waiting} waiting; retry after {RetryAfter:0.0} s",
-                Peer, _nodeName, handshakes.InFlight, handshakes.Waiting, retryAfter.TotalSeconds);
-            Send(WireConversions.Refusal(GatewayReasons.GatewayBusy,
-                $"this gateway already has its limit of {handshakes.Limit} handshakes in flight ({GatewayOptions.SectionName}:MaxConcurrentHandshakes); retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s",
-                retryAfter));
+            logger.LogDebug("Agent stream from {Peer} (node {Node}) refused ({Admission}): {Count} handshakes in flight, {Waiting} waiting, {Relays} answers waiting for relay; retry after {RetryAfter:0.0} s",
+                Peer, _nodeName, admission, handshakes.InFlight, handshakes.Waiting, relays.Waiting, retryAfter.TotalSeconds);
+            var why = admission == HandshakeAdmission.VerifierBehind
+                ? $"the verifier is behind: answers of attested nodes are waiting for relay slots ({GatewayOptions.SectionName}:MaxConcurrentRelays), and they go before new enrollments"
+                : $"this gateway already has its limit of {handshakes.Limit} handshakes in flight ({GatewayOptions.SectionName}:MaxConcurrentHandshakes)";
+            Send(WireConversions.Refusal(GatewayReasons.GatewayBusy, $"{why}; retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s", retryAfter));
             return false;
         }
         _handshaking = true;
@@ -225,17 +226,19 @@ internal sealed class AgentSession(
 
     private async Task<bool> SubmitAsync(QuoteResponse response, CancellationToken open)
     {
-        if (response.ToContract() is not { } contract)
+        // The receipt time is what the verifier judges freshness by: waiting below for a relay slot is the verifier's delay.
+        var receivedAt = time.GetUtcNow();
+        if (response.ToContract(receivedAt) is not { } contract)
             return Refuse(GatewayReasons.MalformedMessage, $"the quote response's request id '{response.RequestId}' is not a GUID");
         if (await EnterRelayAsync(open) is not { } waited)
             return false;
         try
         {
-            if (waited && _owed.HasExpired(contract.RequestId, time.GetUtcNow()))
+            if (waited && _owed.HasExpired(contract.RequestId, receivedAt, time.GetUtcNow()))
             {
-                // The verifier would refuse it (its nonce expired) and has already asked again or will: shed it here.
+                // The verifier would refuse it (late, or beyond its relay grace) and has already asked again or will: shed it here.
                 metrics.StaleAnswerDropped();
-                logger.LogDebug("Node {Node}: quote response {Request} expired while waiting for one of the {Limit} relay slots; dropped",
+                logger.LogDebug("Node {Node}: quote response {Request} waited for one of the {Limit} relay slots past the time the verifier would judge it; dropped",
                     _nodeName, contract.RequestId, relays.Limit);
                 return true;
             }
@@ -291,7 +294,7 @@ internal sealed class AgentSession(
         }
     }
 
-    private async Task<bool> EnterHandshakeAsync()
+    private async Task<HandshakeAdmission> EnterHandshakeAsync()
     {
         try
         {
@@ -299,7 +302,7 @@ internal sealed class AgentSession(
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return HandshakeAdmission.NoSlot;
         }
     }
 

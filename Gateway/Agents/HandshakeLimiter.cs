@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Gateway.Options;
 
 namespace OrleansAttest.Gateway.Agents;
@@ -12,6 +14,10 @@ namespace OrleansAttest.Gateway.Agents;
 /// the churn of new streams costs the gateway more than the queue (measured: a 10,000-agent storm took 88 s refusing at
 /// once, against 43 s unbounded). The refusal carries a retry-after hint (<see cref="RetryAfter"/>) from the queue
 /// counted here and the rate slots free up, so refused agents come back when the queue has room rather than at once.
+/// Enrollment also yields to the nodes already attested: while their answers wait for relay slots (<see cref="RelayLimiter"/>,
+/// the verifier is behind), an admitted Hello holds its slot and waits for that backlog to clear before it costs the
+/// verifier anything. Without this, past the verifier's capacity each new handshake's grain calls and state writes pushed
+/// the polls of enrolled nodes into timeouts, and healthy nodes were marked Unreachable (benchmarks/README.md "Fleet").
 /// </summary>
 public sealed class HandshakeLimiter
 {
@@ -20,15 +26,24 @@ public sealed class HandshakeLimiter
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly HandshakeRate _completed = new();
+    private readonly RelayLimiter? _relays;
     private int _waiting;
+    private int _yielding;
 
-    public HandshakeLimiter(IOptions<GatewayOptions> options, TimeProvider? time = null)
+    /// <summary>How often a yielding Hello looks again at the relay backlog.</summary>
+    public static readonly TimeSpan YieldPollInterval = TimeSpan.FromMilliseconds(100);
+
+    public HandshakeLimiter(IOptions<GatewayOptions> options, TimeProvider? time = null, RelayLimiter? relays = null, IMeterFactory? meters = null)
     {
         _options = options.Value;
         _time = time ?? TimeProvider.System;
         _started = _time.GetTimestamp();
+        _relays = relays;
         Limit = _options.MaxConcurrentHandshakes;
         _slots = Limit > 0 ? new SemaphoreSlim(Limit, Limit) : null;
+        if (meters?.Create(Telemetry.MeterName) is { } meter)
+            meter.CreateObservableGauge("orleansattest.gateway.handshakes.yielding", () => Yielding,
+                description: "Admitted Hellos paused because answers of attested nodes wait for relay slots (the verifier is behind; they go first)");
     }
 
     /// <summary>The configured limit (0 = unlimited).</summary>
@@ -39,17 +54,43 @@ public sealed class HandshakeLimiter
     /// <summary>Hellos waiting for a slot now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>Admitted Hellos paused now until the relay backlog clears.</summary>
+    public int Yielding => Volatile.Read(ref _yielding);
+
     /// <summary>Handshakes completed per second recently (<see cref="HandshakeRate.Window"/>); null when none completed.</summary>
     public double? CompletedPerSecond => _completed.PerSecond(Elapsed);
 
     private TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
-    /// <summary>True when a slot was taken within <paramref name="wait"/>; the caller must <see cref="Exit"/> exactly once.</summary>
-    public async Task<bool> EnterAsync(TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Within <paramref name="wait"/>, a slot and a verifier not behind on proven streams' answers; on
+    /// <see cref="HandshakeAdmission.Admitted"/> the caller must <see cref="Exit"/> exactly once (otherwise no slot is held).
+    /// </summary>
+    public async Task<HandshakeAdmission> EnterAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long started = _time.GetTimestamp();
+        if (!await TakeSlotAsync(wait, cancellationToken))
+            return HandshakeAdmission.NoSlot;
+        try
+        {
+            if (await YieldToProvenStreamsAsync(wait - _time.GetElapsedTime(started), cancellationToken))
+                return HandshakeAdmission.Admitted;
+        }
+        catch (OperationCanceledException)
+        {
+            _slots?.Release();
+            throw;
+        }
+        // Not a completed handshake: the slot goes back without counting toward the completion rate.
+        _slots?.Release();
+        return HandshakeAdmission.VerifierBehind;
+    }
+
+    private async Task<bool> TakeSlotAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         if (_slots is null)
             return true;
-        cancellationToken.ThrowIfCancellationRequested();
         // A free slot is taken at once; only a Hello that must wait is counted as waiting.
         if (_slots.Wait(0, CancellationToken.None))
             return true;
@@ -61,6 +102,33 @@ public sealed class HandshakeLimiter
         finally
         {
             Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    /// <summary>
+    /// True once no proven stream's answer waits for a relay slot, false when that takes longer than <paramref name="wait"/>.
+    /// Polled: at most <see cref="Limit"/> Hellos (those holding slots) look, and only while the verifier is behind.
+    /// </summary>
+    private async Task<bool> YieldToProvenStreamsAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (_relays is null || _relays.Waiting == 0)
+            return true;
+        Interlocked.Increment(ref _yielding);
+        try
+        {
+            long started = _time.GetTimestamp();
+            while (_relays.Waiting > 0)
+            {
+                var left = wait - _time.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                    return false;
+                await Task.Delay(left < YieldPollInterval ? left : YieldPollInterval, _time, cancellationToken);
+            }
+            return true;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _yielding);
         }
     }
 

@@ -9,8 +9,8 @@ namespace OrleansAttest.Gateway.Agents;
 /// instead of the whole interval, and dies young instead of being promoted by every young collection at 100,000
 /// streams. A reset stream or a dropped connection still ends the session at once (the call's cancellation closes
 /// this); a client that sends what was not asked for is read only at its next owed answer and delays only its own stream.
-/// It also remembers the deadlines of the last few quote requests, so an answer that waited for a relay slot past it is
-/// dropped at the gateway (<see cref="RelayLimiter"/>).
+/// It also remembers the deadlines of the last few quote requests, so an answer that waited for a relay slot past the
+/// time the verifier would still judge it is dropped at the gateway (<see cref="RelayLimiter"/>).
 /// </summary>
 internal sealed class OwedAnswers
 {
@@ -21,33 +21,40 @@ internal sealed class OwedAnswers
     private const int RememberedQuotes = 4;
     private readonly Guid[] _quoteIds = new Guid[RememberedQuotes];
     private readonly DateTimeOffset[] _quoteDeadlines = new DateTimeOffset[RememberedQuotes];
+    // The verifier's relay grace (judged-until minus deadline) is one setting, so one value, not one per request.
+    private TimeSpan _relayGrace;
     private int _nextQuote;
 
     /// <summary>A message that asks for an answer was queued for the agent.</summary>
     public void Add() => _owed.Writer.TryWrite(true);
 
-    /// <summary>A quote request was queued for the agent: an answer is owed, useful only until <paramref name="expiresAt"/>.</summary>
-    public void AddQuote(Guid requestId, DateTimeOffset expiresAt)
+    /// <summary>
+    /// A quote request was queued for the agent: an answer is owed. It must be received by <paramref name="expiresAt"/>
+    /// and relayed by <paramref name="judgedUntil"/> (the verifier's relay grace after it) to be judged.
+    /// </summary>
+    public void AddQuote(Guid requestId, DateTimeOffset expiresAt, DateTimeOffset judgedUntil)
     {
         lock (_quoteIds)
         {
             _quoteIds[_nextQuote] = requestId;
             _quoteDeadlines[_nextQuote] = expiresAt;
+            _relayGrace = judgedUntil > expiresAt ? judgedUntil - expiresAt : TimeSpan.Zero;
             _nextQuote = (_nextQuote + 1) % RememberedQuotes;
         }
         Add();
     }
 
     /// <summary>
-    /// True when <paramref name="requestId"/> is one of the last few quote requests sent and its deadline has passed at
-    /// <paramref name="now"/>; an answer to any other request is left for the verifier to judge.
+    /// True when <paramref name="requestId"/> is one of the last few quote requests sent and the verifier would no longer
+    /// judge its answer: received after the request's deadline, or still here after the relay grace; an answer to any
+    /// other request is left for the verifier to judge.
     /// </summary>
-    public bool HasExpired(Guid requestId, DateTimeOffset now)
+    public bool HasExpired(Guid requestId, DateTimeOffset receivedAt, DateTimeOffset now)
     {
         lock (_quoteIds)
         {
             int index = Array.IndexOf(_quoteIds, requestId);
-            return requestId != Guid.Empty && index >= 0 && now > _quoteDeadlines[index];
+            return requestId != Guid.Empty && index >= 0 && (receivedAt > _quoteDeadlines[index] || now > _quoteDeadlines[index] + _relayGrace);
         }
     }
 

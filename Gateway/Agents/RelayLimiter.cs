@@ -11,8 +11,8 @@ namespace OrleansAttest.Gateway.Agents;
 /// once; the silo's queues, heap and store connection then grow until calls take longer than their timeouts, finished
 /// work is thrown away, each failure costs more than a success, and the fleet never catches up (two 100,000-node runs
 /// did exactly that: benchmarks/README.md "Fleet"). With the bound, an answer beyond it waits here, unread work costing
-/// the verifier nothing; the session drops an answer whose request expired while it waited (<see cref="OwedAnswers"/>)
-/// instead of making the verifier refuse it.
+/// the verifier nothing; the session drops an answer the verifier would no longer judge (<see cref="OwedAnswers"/>)
+/// instead of making the verifier refuse it. While answers wait here, new Hellos wait too (<see cref="HandshakeLimiter"/>).
 /// </summary>
 public sealed class RelayLimiter
 {

@@ -28,12 +28,12 @@ public static class WireConversions
         ExpiresAtUnixMs = request.ExpiresAt.ToUnixTimeMilliseconds(),
     };
 
-    /// <summary>Null when the request id is not a GUID (the caller refuses the message).</summary>
-    public static Contracts.QuoteResponse? ToContract(this QuoteResponse response) =>
+    /// <summary>Null when the request id is not a GUID (the caller refuses the message). <paramref name="receivedAt"/>: when the gateway read it.</summary>
+    public static Contracts.QuoteResponse? ToContract(this QuoteResponse response, DateTimeOffset receivedAt) =>
         Guid.TryParse(response.RequestId, out var requestId)
             ? new Contracts.QuoteResponse(requestId, response.Message.ToByteArray(), response.Signature.ToByteArray(), response.PcrSelection,
                 [.. response.PcrDigests.Select(d => d.ToByteArray())], response.EventLogOffset,
-                response.HasEventLog ? response.EventLog.ToByteArray() : null)
+                response.HasEventLog ? response.EventLog.ToByteArray() : null, receivedAt)
             : null;
 
     public static CredentialDelivery ToWire(this Contracts.CredentialDelivery delivery) => new()

@@ -23,7 +23,7 @@ public sealed class GatewayMetrics
         _retryAfter = meter.CreateHistogram<double>("orleansattest.gateway.retry_after", unit: "s",
             description: "Retry-after hints sent with gateway-busy refusals");
         _staleAnswers = meter.CreateCounter<long>("orleansattest.gateway.stale_answers",
-            description: "Quote responses dropped because their request expired while they waited for a relay slot (MaxConcurrentRelays)");
+            description: "Quote responses dropped while waiting for a relay slot (MaxConcurrentRelays) because the verifier would no longer judge them (received after their deadline, or past its relay grace)");
     }
 
     public void Refused(string reasonCode) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reasonCode));

@@ -29,7 +29,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Agent answers (quote responses, credential acknowledgements) relayed to the verifier at once by this gateway; an
-    /// answer beyond it waits here, and one whose request expired meanwhile is dropped rather than relayed, so a stall
+    /// answer beyond it waits here (new Hellos wait for that backlog to clear), and one the verifier would no longer judge is dropped rather than relayed, so a stall
     /// cannot pile the whole fleet's answers into the verifier (<c>RelayLimiter</c>). 0 = unlimited.
     /// </summary>
     public int MaxConcurrentRelays { get; set; } = 1024;

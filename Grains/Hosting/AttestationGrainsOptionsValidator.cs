@@ -63,6 +63,8 @@ public static class AttestationGrainsOptionsValidator
             errors.Add($"polling-watchdog-sweep-period-too-short: {p}:WatchdogSweepPeriod is {polling.WatchdogSweepPeriod}, shorter than {p}:WatchdogCheckInterval {polling.WatchdogCheckInterval}; use at least the check interval, such as 00:15:00.");
         if (polling.RetryInitialDelay <= TimeSpan.Zero)
             errors.Add($"polling-retry-delay-invalid: {p}:RetryInitialDelay is {polling.RetryInitialDelay}; use a positive time such as 00:00:02.");
+        if (polling.RelayGrace < TimeSpan.Zero)
+            errors.Add($"polling-relay-grace-invalid: {p}:RelayGrace is {polling.RelayGrace}; use zero (judge only answers that reach the grain in time) or a positive time such as 00:00:15.");
         if (double.IsNaN(polling.Jitter) || polling.Jitter is < 0 or > 0.5)
             errors.Add($"polling-jitter-invalid: {p}:Jitter is {polling.Jitter}; use a fraction between 0 and 0.5.");
         if (polling.MaxEvidenceBytes <= 0)

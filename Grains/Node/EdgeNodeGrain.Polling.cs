@@ -12,8 +12,16 @@ public sealed partial class EdgeNodeGrain
     /// <summary>True while a tick runs (a wake interleaving with it must not arm another).</summary>
     private bool _ticking;
     private OutstandingRequest? _outstanding;
+    /// <summary>
+    /// The last request that expired unanswered. Its answer may have reached the gateway in time and still be queued
+    /// inside an overloaded verifier, so it is judged until <see cref="OutstandingRequest.ExpiresAt"/> plus
+    /// <see cref="PollingOptions.RelayGrace"/> when the gateway read it by the deadline.
+    /// </summary>
+    private OutstandingRequest? _overdue;
     private readonly RecentRequests _recent = new();
     private int _consecutiveTimeouts;
+    /// <summary>Answers in a row that reached the gateway in time but the grain only after the relay grace (the verifier's delay, not the node's).</summary>
+    private int _answeredTooLate;
     /// <summary>When this activation started: a deadline already past by then fell in the verifier's own downtime.</summary>
     private DateTimeOffset _activationStartedAt;
     private IAgentChannel? _channel;
@@ -118,7 +126,7 @@ public sealed partial class EdgeNodeGrain
                 ScheduleTick(outstanding.ExpiresAt - now, policy);
                 return;
             }
-            RetireOutstanding();
+            ExpireOutstanding();
             _consecutiveTimeouts++;
             logger.LogInformation("Node {Node}: quote request {Request} timed out after {Timeout} ({Count} in a row)",
                 NodeName, outstanding.RequestId, policy.ResponseTimeout, _consecutiveTimeouts);
@@ -127,6 +135,13 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         await CheckUnreachableAsync(policy, now);
+        if (_overdue is { } overdue && now < overdue.ExpiresAt + pollingOptions.Value.RelayGrace)
+        {
+            // Its answer may still be queued inside the verifier: a second request now would double the work of a
+            // verifier that is already behind (two answers per node, each judged). Ask again once it can no longer come.
+            ScheduleTick(overdue.ExpiresAt + pollingOptions.Value.RelayGrace - now, policy);
+            return;
+        }
         await IssueRequestAsync(policy);
     }
 
@@ -155,10 +170,13 @@ public sealed partial class EdgeNodeGrain
         long offset = policy.EffectiveEventLog == EventLogRequirement.Ignored ? 0 : _eventLog?.Length ?? 0;
         var request = new OutstandingRequest(Guid.NewGuid(), RandomNumberGenerator.GetBytes(32), policy.PcrSelection, now, now + policy.ResponseTimeout,
             policy.Version, offset);
+        if (_outstanding is { } superseded)
+            _recent.Add(superseded.RequestId);
         _outstanding = request;
         try
         {
-            await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, offset, request.ExpiresAt));
+            await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, offset, request.ExpiresAt,
+                request.ExpiresAt + pollingOptions.Value.RelayGrace));
         }
         catch (Exception e)
         {
@@ -173,7 +191,7 @@ public sealed partial class EdgeNodeGrain
         if (!CanBecomeUnreachable(State.Phase))
             return;
         var since = UnreachableSince();
-        if (now < since + policy.UnreachableAfter)
+        if (now < UnreachableDeadline(since, policy))
             return;
         bool forgivenAlready = State.WatchSince is { } watched && watched == since;
         if (!forgivenAlready && _activationStartedAt >= since + policy.UnreachableAfter)
@@ -188,8 +206,40 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         await TransitionAsync(NodePhase.Unreachable, NodeReasons.Unreachable,
-            $"no valid quote since {since:u} (unreachableAfter {policy.UnreachableAfter}); {(State.ChannelId is null ? "no agent is connected" : $"{_consecutiveTimeouts} requests in a row went unanswered")}",
-            "unreachable", passed: null, policy);
+            $"no valid quote since {since:u} (unreachableAfter {policy.UnreachableAfter}); {SilenceDetail()}", "unreachable", passed: null, policy);
+    }
+
+    /// <summary>Why no valid quote came: no agent, silence, or (named apart, since it is the verifier's fault) answers the verifier judged too late.</summary>
+    private string SilenceDetail()
+    {
+        if (State.ChannelId is null)
+            return "no agent is connected";
+        var silence = $"{_consecutiveTimeouts} requests in a row went unanswered";
+        return _answeredTooLate == 0 ? silence
+            : $"{silence}; {_answeredTooLate} of them were answered in time but waited inside the verifier longer than {PollingOptions.Section}:RelayGrace ({pollingOptions.Value.RelayGrace}): the verifier is overloaded";
+    }
+
+    /// <summary>
+    /// When the node becomes Unreachable: <paramref name="since"/> plus unreachableAfter, or, while a request issued
+    /// before then may still have an answer the gateway received in time queued inside the verifier, up to
+    /// <see cref="PollingOptions.RelayGrace"/> later, so the verifier's own delay is not held against the node.
+    /// </summary>
+    private DateTimeOffset UnreachableDeadline(DateTimeOffset since, AttestationPolicy policy)
+    {
+        var deadline = since + policy.UnreachableAfter;
+        var grace = pollingOptions.Value.RelayGrace;
+        var waitUntil = deadline;
+        foreach (var request in (ReadOnlySpan<OutstandingRequest?>)[_outstanding, _overdue])
+        {
+            // Only an answer received by the deadline could keep the node reachable.
+            if (request is { } r && r.IssuedAt < deadline)
+            {
+                var judgedUntil = (r.ExpiresAt < deadline ? r.ExpiresAt : deadline) + grace;
+                if (judgedUntil > waitUntil)
+                    waitUntil = judgedUntil;
+            }
+        }
+        return waitUntil;
     }
 
     /// <summary>
@@ -213,7 +263,7 @@ public sealed partial class EdgeNodeGrain
         var now = Now;
         if (policy is not null && CanBecomeUnreachable(State.Phase))
         {
-            var untilDeadline = UnreachableSince() + policy.UnreachableAfter - now;
+            var untilDeadline = UnreachableDeadline(UnreachableSince(), policy) - now;
             if (untilDeadline < delay)
                 delay = untilDeadline;
         }
@@ -236,11 +286,27 @@ public sealed partial class EdgeNodeGrain
     private TimeSpan NextPollDelay(AttestationPolicy policy) =>
         PollSchedule.NextPoll(policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble());
 
-    /// <summary>Forgets the outstanding request; its id stays known so a late answer is told apart as stale.</summary>
+    /// <summary>Forgets the outstanding and the overdue request; their ids stay known so a late answer is told apart as stale.</summary>
     private void RetireOutstanding()
     {
         if (_outstanding is { } outstanding)
             _recent.Add(outstanding.RequestId);
+        _outstanding = null;
+        RetireOverdue();
+    }
+
+    private void RetireOverdue()
+    {
+        if (_overdue is { } overdue)
+            _recent.Add(overdue.RequestId);
+        _overdue = null;
+    }
+
+    /// <summary>The outstanding request timed out: it becomes the overdue one (replacing an older), still judged within the relay grace.</summary>
+    private void ExpireOutstanding()
+    {
+        RetireOverdue();
+        _overdue = _outstanding;
         _outstanding = null;
     }
 }

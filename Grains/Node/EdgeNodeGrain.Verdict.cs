@@ -19,9 +19,10 @@ public sealed partial class EdgeNodeGrain
     private ReplayedEventLog? _eventLog;
 
     /// <summary>
-    /// A quote answer. First it must answer the one outstanding request (known id, unused nonce, not expired);
-    /// otherwise it is refused without a verdict or phase change — a late duplicate is not an attack on the node's
-    /// trust state — but logged, counted and audited. Then the verdict (<see cref="QuoteJudge"/>).
+    /// A quote answer. First it must answer the outstanding request, or the overdue one within the relay grace (known
+    /// id, unused nonce, received by the gateway before the request expired); otherwise it is refused without a verdict
+    /// or phase change — a late duplicate is not an attack on the node's trust state — but logged, counted and audited.
+    /// Then the verdict (<see cref="QuoteJudge"/>).
     /// </summary>
     public Task<OperationResult> SubmitQuoteAsync(QuoteResponse response) =>
         GuardedAsync("quote", () => SubmitQuoteCoreAsync(response), detail => OperationResult.Refused(InternalErrorReason, detail));
@@ -31,7 +32,14 @@ public sealed partial class EdgeNodeGrain
         if (response is null)
             return await RefuseResponseAsync(NodeReasons.UnknownRequest, "an empty quote response answers no request");
         var now = Now;
-        if (_outstanding is not { } request || request.RequestId != response.RequestId)
+        OutstandingRequest request;
+        // An overdue request's timeout was counted and its retry scheduled when it expired.
+        bool overdue = false;
+        if (_outstanding is { } current && current.RequestId == response.RequestId)
+            request = current;
+        else if (_overdue is { } late && late.RequestId == response.RequestId)
+            (request, overdue) = (late, true);
+        else
         {
             return _recent.Contains(response.RequestId)
                 ? await RefuseResponseAsync(NodeReasons.StaleResponse,
@@ -39,16 +47,28 @@ public sealed partial class EdgeNodeGrain
                 : await RefuseResponseAsync(NodeReasons.UnknownRequest,
                     $"request {response.RequestId} is not the outstanding request of node '{NodeName}'{(_outstanding is null ? " (none is outstanding)" : "")}");
         }
-        // Single use: whatever happens below, this nonce is spent.
-        RetireOutstanding();
-        if (now > request.ExpiresAt)
+        // Single use: whatever happens below, this nonce is spent. Answering the outstanding request also retires the
+        // overdue one: older evidence judged after newer would read as a TPM clock going back.
+        if (overdue)
+            RetireOverdue();
+        else
+            RetireOutstanding();
+        var received = ReceiptTime(response, request, now);
+        if (received > request.ExpiresAt)
+            return await RefuseUnjudgedAsync(overdue, NodeReasons.NonceExpired,
+                $"request {request.RequestId} expired at {request.ExpiresAt:u} and its answer reached the verifier at {received:u}; a new request follows");
+        var grace = pollingOptions.Value.RelayGrace;
+        if (now > request.ExpiresAt + grace)
         {
-            _consecutiveTimeouts++;
-            var refusal = await RefuseResponseAsync(NodeReasons.NonceExpired,
-                $"request {request.RequestId} expired at {request.ExpiresAt:u} and was answered at {now:u}; a new request follows");
-            ScheduleTick(TimeSpan.Zero);
-            return refusal;
+            // The device answered in time; the verifier took too long. Not judged (the evidence would be older than the
+            // freshness bound), and named apart so the Unreachable verdict says whose delay it was.
+            _answeredTooLate++;
+            return await RefuseUnjudgedAsync(overdue, NodeReasons.RelayTooLate,
+                $"request {request.RequestId} was answered in time (the gateway received it at {received:u}, before {request.ExpiresAt:u}) but reached node '{NodeName}' only at {now:u}, more than {PollingOptions.Section}:RelayGrace ({grace}) late: the verifier is overloaded; a new request follows");
         }
+
+        if (now > request.ExpiresAt)
+            metrics.RecordJudgedLate();
 
         var lookup = await policies.GetAsync(PolicyName ?? "");
         if (lookup.Policy is not { } policy)
@@ -94,14 +114,28 @@ public sealed partial class EdgeNodeGrain
             activity?.SetStatus(ActivityStatusCode.Error, verdict.ReasonCode);
         // Measured after the judgement (not from "now"), so the histogram includes verification: request issued → verdict.
         metrics.RecordVerdict(verdict.Passed, verdict.ReasonCode, Now - request.IssuedAt);
-        return verdict.Passed ? await PassAsync(verdict, policy, now, request.IssuedAt) : await FailAsync(verdict, policy, now);
+        return verdict.Passed ? await PassAsync(verdict, policy, now, request.IssuedAt, received) : await FailAsync(verdict, policy, now);
     }
 
-    private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now, DateTimeOffset requestIssuedAt)
+    /// <summary>
+    /// When the evidence reached the verifier: the gateway's stamp, or <paramref name="now"/> without one. Kept within
+    /// [issued, now], so a gateway clock that is off cannot date an answer before its nonce existed or after it arrived.
+    /// </summary>
+    private static DateTimeOffset ReceiptTime(QuoteResponse response, OutstandingRequest request, DateTimeOffset now)
+    {
+        var received = response.ReceivedAt ?? now;
+        if (received > now)
+            received = now;
+        return received < request.IssuedAt ? request.IssuedAt : received;
+    }
+
+    private async Task<OperationResult> PassAsync(QuoteVerdictResult verdict, AttestationPolicy policy, DateTimeOffset now, DateTimeOffset requestIssuedAt,
+        DateTimeOffset received)
     {
         // Enrollment latency is recorded at the credentials' acknowledgement (EdgeNodeGrain.Credentials).
         var to = PhaseAfterPass(now);
         _consecutiveTimeouts = 0;
+        _answeredTooLate = 0;
         // Only the TPM clock moved: a restart needs nothing else from this verdict (a reboot or firmware update is written
         // at once). After a forgiven silence the first pass is written too: a stored last valid quote older than the
         // stored WatchSince would make the next activation count the node as silent since then.
@@ -116,10 +150,15 @@ public sealed partial class EdgeNodeGrain
             s.LastAttestation = new AttestationRecord(now, true, null, detail);
             s.Attestations++;
             s.Baseline = verdict.Baseline;
-            s.LastValidQuote = now;
+            // When the evidence reached the verifier, not when it was judged: the unreachable clock runs from there.
+            s.LastValidQuote = received;
         }, bookkeepingOnly);
         logger.LogDebug("Node {Node}: quote passed", NodeName);
-        ScheduleTick(PollSchedule.NextPollAfter(requestIssuedAt, Now, policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble()), policy);
+        // An overdue answer passed while a newer request is out: its deadline keeps the timer.
+        if (_outstanding is { } newer)
+            ScheduleTick(newer.ExpiresAt - Now, policy);
+        else
+            ScheduleTick(PollSchedule.NextPollAfter(requestIssuedAt, Now, policy.QuoteInterval, pollingOptions.Value.Jitter, Random.Shared.NextDouble()), policy);
         await DeliverCredentialsIfDueAsync(policy, now);
         return OperationResult.Ok(detail);
     }
@@ -161,6 +200,20 @@ public sealed partial class EdgeNodeGrain
             _keys = null;
             return null;
         }
+    }
+
+    /// <summary>
+    /// An answer to this node's request that cannot be judged: a timeout, and a new request at once — unless the request
+    /// was overdue, whose timeout was counted and retry scheduled when it expired.
+    /// </summary>
+    private async Task<OperationResult> RefuseUnjudgedAsync(bool overdue, string reasonCode, string detail)
+    {
+        if (!overdue)
+            _consecutiveTimeouts++;
+        var refusal = await RefuseResponseAsync(reasonCode, detail);
+        if (!overdue)
+            ScheduleTick(TimeSpan.Zero);
+        return refusal;
     }
 
     private async Task<OperationResult> RefuseResponseAsync(string reasonCode, string detail)

@@ -33,6 +33,8 @@ public static class NodeReasons
     public const string StaleResponse = "stale-response";
     public const string UnknownRequest = "unknown-request";
     public const string NonceExpired = "nonce-expired";
+    /// <summary>Answered in time (by the gateway's receipt) but relayed to the grain later than Polling:RelayGrace: the verifier's delay.</summary>
+    public const string RelayTooLate = "relay-too-late";
     public const string NotPolling = "not-polling";
     /// <summary>The answer's request was issued under an older version of the node's policy.</summary>
     public const string PolicyChanged = "policy-changed";

@@ -16,6 +16,7 @@ public sealed class AttestationMetrics
     private readonly Histogram<double> _verdictLatency;
     private readonly Histogram<double> _enrollmentLatency;
     private readonly Counter<long> _staleResponses;
+    private readonly Counter<long> _judgedLate;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _failureActions;
     private readonly Counter<long> _auditWriteFailures;
@@ -43,6 +44,8 @@ public sealed class AttestationMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = EnrollmentBuckets });
         _staleResponses = meter.CreateCounter<long>("orleansattest.stale_responses", "{response}",
             "Quote responses refused without a verdict because they answer no outstanding request, tagged reason");
+        _judgedLate = meter.CreateCounter<long>("orleansattest.judged_late", "{response}",
+            "Quote responses the gateway received in time but the grain reached only after their request expired, judged within Polling:RelayGrace; a rising count means the verifier is behind");
         _refusals = meter.CreateCounter<long>("orleansattest.refusals", "{refusal}",
             "Refused hellos and activations, tagged operation and reason");
         _failureActions = meter.CreateCounter<long>("orleansattest.failure_actions", "{action}",
@@ -67,6 +70,8 @@ public sealed class AttestationMetrics
 
     public void RecordStaleResponse(string reasonCode) =>
         _staleResponses.Add(1, new KeyValuePair<string, object?>("reason", reasonCode));
+
+    public void RecordJudgedLate() => _judgedLate.Add(1);
 
     public void RecordFailureAction(string action, string result) =>
         _failureActions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("result", result));

@@ -26,8 +26,19 @@ public sealed class PollingOptions
     /// </summary>
     public TimeSpan WatchdogSweepPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>First retry delay after a response timeout; doubles per consecutive timeout, capped at the quote interval.</summary>
+    /// <summary>First retry delay after a response timeout; doubles per consecutive timeout, capped at the quote interval; never before <see cref="RelayGrace"/> has passed.</summary>
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long past a quote request's deadline the verifier still judges an answer that reached its gateway before the
+    /// deadline (the gateway stamps when it read the answer). Freshness is about when the evidence reached the verifier,
+    /// not when an overloaded verifier got round to it: without this, answers queued inside the verifier expire there,
+    /// and healthy nodes are marked Unreachable for the verifier's own delay. It also bounds how long the Unreachable
+    /// verdict waits for such an answer, how old evidence can be when it is judged (responseTimeout + this), and the
+    /// least a retry waits after a timeout (until then the answer may still come; a second request would double the work).
+    /// Zero judges only answers that reach the grain before the deadline.
+    /// </summary>
+    public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Fraction of the quote interval (and of retry delays) by which a poll is moved at random, so nodes spread out.</summary>
     public double Jitter { get; set; } = 0.1;

@@ -14,6 +14,7 @@ internal static class SteadyScenario
     private const string Verdicts = "orleansattest_attestations_total";
     private const string VerdictDuration = "orleansattest_verdict_duration_seconds";
     private const string StaleResponses = "orleansattest_stale_responses_total";
+    private const string JudgedLate = "orleansattest_judged_late_total";
 
     public static async Task<FleetOutcome> RunAsync(FleetOptions options, CancellationToken cancellationToken)
     {
@@ -78,6 +79,8 @@ internal static class SteadyScenario
             run.Progress($"timeline written to {Path.GetFullPath(timelinePath)}");
         }
         report.Result("answers refused as stale/expired/unknown", (long)stale);
+        report.Result("answers judged after their deadline", (long)(scrapeAfter.Sum(JudgedLate) - scrapeBefore.Sum(JudgedLate)), "",
+            "received by the gateway in time, reached the grain later (within Polling:RelayGrace): the verifier was behind");
         var missed = run.Recorder.LateRequests + (long)stale;
         report.Result("missed deadlines", missed);
         if (run.Recorder.LateRequests > 0)

@@ -33,7 +33,7 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
         try
         {
             // The one slot is taken (as by an agent between its Hello and its proof).
-            Assert.True(await handshakes.EnterAsync(TimeSpan.Zero, ct));
+            Assert.Equal(HandshakeAdmission.Admitted, await handshakes.EnterAsync(TimeSpan.Zero, ct));
             using (var busy = client.Connect(cancellationToken: ct))
             {
                 await busy.RequestStream.WriteAsync(Hello("edge-gw-handshake-undeclared"), ct);
@@ -77,6 +77,58 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task A_hello_yields_while_answers_of_attested_nodes_wait_for_relay_and_enrolls_once_they_clear()
+    {
+        await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o =>
+        {
+            o.MaxConcurrentRelays = 1;
+            // A Hello waits for the relay backlog at most half of this.
+            o.HandshakeTimeout = TimeSpan.FromSeconds(6);
+            o.MaxRetryAfter = TimeSpan.FromSeconds(20);
+        });
+        var handshakes = gateway.Services.GetRequiredService<HandshakeLimiter>();
+        var relays = gateway.Services.GetRequiredService<RelayLimiter>();
+        using var channel = RawAgentStream.Channel(gateway.Address, fixture.CaPath);
+        var client = new AgentGateway.AgentGatewayClient(channel);
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-handshake-yield");
+        try
+        {
+            // The verifier is behind: the one relay slot is taken and an answer waits behind it.
+            Assert.False(await relays.EnterAsync(ct));
+            var backlog = relays.EnterAsync(ct).AsTask();
+            Assert.Equal(1, relays.Waiting);
+
+            // The backlog outlasts the Hello's wait: refused busy before any grain call, saying why, its slot returned.
+            using (var busy = client.Connect(cancellationToken: ct))
+            {
+                await busy.RequestStream.WriteAsync(Hello("edge-gw-handshake-undeclared"), ct);
+                var refused = (await NextAsync(busy)).Refused;
+                Assert.Equal(GatewayReasons.GatewayBusy, refused.ReasonCode);
+                Assert.Contains("the verifier is behind", refused.Detail);
+                Assert.Contains("MaxConcurrentRelays", refused.Detail);
+                Assert.True(refused.RetryAfterMs >= 1_000u, $"retry after {refused.RetryAfterMs} ms");
+            }
+            Assert.Equal((0, 0), (handshakes.InFlight, handshakes.Yielding));
+
+            // A real agent's Hello yields while the backlog lasts and enrolls once it clears.
+            await TestNodes.DeclareAsync(fixture.Factory, agent);
+            agent.Start(gateway.Address, fixture.CaPath);
+            await TestNodes.UntilAsync(() => handshakes.Yielding == 1, "the agent's hello yields to the backlog");
+            Assert.Equal(NodePhase.Pending, (await fixture.Factory.GetGrain<IEdgeNodeGrain>(agent.NodeName).GetStatusAsync()).Phase);
+            relays.Exit();
+            Assert.True(await backlog.WaitAsync(TimeSpan.FromSeconds(10), ct));
+            relays.Exit();
+            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase is NodePhase.Attested or NodePhase.Enrolled, "agent attested");
+            Assert.Equal((0, 0), (handshakes.InFlight, handshakes.Yielding));
+        }
+        finally
+        {
+            output.WriteLine(gateway.LogText());
+        }
+    }
+
+    [Fact]
     public async Task The_edge_agent_refused_busy_waits_at_least_the_retry_after_hint_before_it_reconnects()
     {
         await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o =>
@@ -93,7 +145,7 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
         try
         {
             await TestNodes.DeclareAsync(fixture.Factory, agent);
-            Assert.True(await handshakes.EnterAsync(TimeSpan.Zero, ct));
+            Assert.Equal(HandshakeAdmission.Admitted, await handshakes.EnterAsync(TimeSpan.Zero, ct));
             agent.Start(gateway.Address, fixture.CaPath);
             var poll = TimeSpan.FromMilliseconds(5);
             await Eventually.UntilAsync(() => Task.FromResult(agent.Status.LastRefusal is not null), TimeSpan.FromSeconds(30), "the agent is refused gateway-busy", poll);

@@ -41,6 +41,7 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
                     o.WatchdogPeriod = TimeSpan.FromSeconds(2);
                     o.WatchdogCheckInterval = TimeSpan.FromSeconds(1);
                     o.RetryInitialDelay = TimeSpan.FromMilliseconds(300);
+                    o.RelayGrace = TimeSpan.FromSeconds(2); // RelayLimitTests holds answers inside and beyond it
                 });
                 silo.Services.Configure<PolicyCacheOptions>(o => o.CacheTtl = TimeSpan.FromMilliseconds(500));
             },

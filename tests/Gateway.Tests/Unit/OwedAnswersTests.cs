@@ -47,21 +47,37 @@ public sealed class OwedAnswersTests
         var now = DateTimeOffset.UtcNow;
         var first = Guid.NewGuid();
         var second = Guid.NewGuid();
-        Assert.False(owed.HasExpired(first, now));
-        owed.AddQuote(first, now.AddSeconds(2));
+        Assert.False(owed.HasExpired(first, now, now));
+        owed.AddQuote(first, now.AddSeconds(2), now.AddSeconds(2));
         Assert.True(owed.TryTake());
-        Assert.False(owed.HasExpired(first, now));
-        Assert.False(owed.HasExpired(first, now.AddSeconds(2)));
-        Assert.True(owed.HasExpired(first, now.AddSeconds(2.001)));
+        Assert.False(owed.HasExpired(first, now, now));
+        Assert.False(owed.HasExpired(first, now.AddSeconds(2), now.AddSeconds(2)));
+        Assert.True(owed.HasExpired(first, now, now.AddSeconds(2.001)));
         // The verifier re-asked while the first answer waited: both are known, each by its own deadline.
-        owed.AddQuote(second, now.AddSeconds(10));
-        Assert.True(owed.HasExpired(first, now.AddSeconds(5)));
-        Assert.False(owed.HasExpired(second, now.AddSeconds(5)));
-        Assert.True(owed.HasExpired(second, now.AddSeconds(11)));
+        owed.AddQuote(second, now.AddSeconds(10), now.AddSeconds(10));
+        Assert.True(owed.HasExpired(first, now, now.AddSeconds(5)));
+        Assert.False(owed.HasExpired(second, now, now.AddSeconds(5)));
+        Assert.True(owed.HasExpired(second, now, now.AddSeconds(11)));
         // Four more requests later the first is forgotten: its answer is left for the verifier to judge.
         for (int i = 0; i < 4; i++)
-            owed.AddQuote(Guid.NewGuid(), now.AddSeconds(20));
-        Assert.False(owed.HasExpired(first, now.AddSeconds(30)));
-        Assert.False(owed.HasExpired(Guid.Empty, now.AddSeconds(30)));
+            owed.AddQuote(Guid.NewGuid(), now.AddSeconds(20), now.AddSeconds(20));
+        Assert.False(owed.HasExpired(first, now, now.AddSeconds(30)));
+        Assert.False(owed.HasExpired(Guid.Empty, now, now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public void An_answer_received_in_time_is_kept_through_the_relay_grace_and_one_received_late_is_not()
+    {
+        var owed = new OwedAnswers();
+        var now = DateTimeOffset.UtcNow;
+        var request = Guid.NewGuid();
+        // Deadline in 2 s, judged until 12 s (a relay grace of 10 s).
+        owed.AddQuote(request, now.AddSeconds(2), now.AddSeconds(12));
+        // Received at 1.9 s and still waiting for a relay slot at 11 s: the verifier judges it, keep it.
+        Assert.False(owed.HasExpired(request, now.AddSeconds(1.9), now.AddSeconds(11)));
+        // Past the grace: the verifier would refuse it, drop it here.
+        Assert.True(owed.HasExpired(request, now.AddSeconds(1.9), now.AddSeconds(12.001)));
+        // Received after the deadline: refused whatever the grace.
+        Assert.True(owed.HasExpired(request, now.AddSeconds(2.001), now.AddSeconds(3)));
     }
 }

@@ -85,19 +85,19 @@ public sealed class RetryAfterHintTests
             HandshakeTimeout = TimeSpan.FromSeconds(20),
             MaxRetryAfter = TimeSpan.FromMinutes(5),
         }));
-        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
-        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.Equal(HandshakeAdmission.Admitted, await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.Equal(HandshakeAdmission.Admitted, await limiter.EnterAsync(TimeSpan.Zero, ct));
         var waiting = Enumerable.Range(0, 4).Select(_ => limiter.EnterAsync(TimeSpan.FromSeconds(30), ct)).ToList();
         Assert.Equal(4, limiter.Waiting);
         Assert.Null(limiter.CompletedPerSecond);
         // No rate yet: 6 ahead / 2 slots × 10 s = 30 s, jittered to [15, 45] s.
         Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(limiter.RetryAfter().TotalSeconds, 15, 45));
         limiter.Exit();
-        Assert.True(await await Task.WhenAny(waiting));
+        Assert.Equal(HandshakeAdmission.Admitted, await await Task.WhenAny(waiting));
         Assert.Equal(3, limiter.Waiting);
         Assert.NotNull(limiter.CompletedPerSecond);
         // A refused (timed-out) wait leaves the queue too.
-        Assert.False(await limiter.EnterAsync(TimeSpan.FromMilliseconds(20), ct));
+        Assert.Equal(HandshakeAdmission.NoSlot, await limiter.EnterAsync(TimeSpan.FromMilliseconds(20), ct));
         Assert.Equal(3, limiter.Waiting);
         for (var i = 0; i < 4; i++)
             limiter.Exit();

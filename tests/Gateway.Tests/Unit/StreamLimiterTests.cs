@@ -1,4 +1,5 @@
 using OrleansAttest.Gateway.Agents;
+using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Gateway.Options;
 
 namespace OrleansAttest.Gateway.Tests.Unit;
@@ -69,18 +70,59 @@ public sealed class StreamLimiterTests
     {
         var limiter = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 2 }));
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
-        Assert.True(await limiter.EnterAsync(TimeSpan.Zero, ct));
-        Assert.False(await limiter.EnterAsync(TimeSpan.FromMilliseconds(50), ct));
+        Assert.Equal(HandshakeAdmission.Admitted, await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.Equal(HandshakeAdmission.Admitted, await limiter.EnterAsync(TimeSpan.Zero, ct));
+        Assert.Equal(HandshakeAdmission.NoSlot, await limiter.EnterAsync(TimeSpan.FromMilliseconds(50), ct));
         Assert.Equal(2, limiter.InFlight);
         var waiting = limiter.EnterAsync(TimeSpan.FromSeconds(30), ct);
         Assert.False(waiting.IsCompleted);
         limiter.Exit();
-        Assert.True(await waiting);
+        Assert.Equal(HandshakeAdmission.Admitted, await waiting);
         Assert.Equal(2, limiter.InFlight);
         var unlimited = new HandshakeLimiter(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 0 }));
         for (int i = 0; i < 5000; i++)
-            Assert.True(await unlimited.EnterAsync(TimeSpan.Zero, ct));
+            Assert.Equal(HandshakeAdmission.Admitted, await unlimited.EnterAsync(TimeSpan.Zero, ct));
+    }
+
+    [Fact]
+    public async Task A_hello_yields_while_answers_of_proven_streams_wait_for_relay_slots_and_gives_its_slot_back_when_they_keep_waiting()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MaxConcurrentHandshakes = 2, MaxConcurrentRelays = 1 });
+        var relays = new RelayLimiter(options);
+        var limiter = new HandshakeLimiter(options, relays: relays);
+        var ct = TestContext.Current.CancellationToken;
+        // The one relay slot is taken and an answer waits behind it: the verifier is behind.
+        Assert.False(await relays.EnterAsync(ct));
+        var answer = relays.EnterAsync(ct).AsTask();
+        Assert.Equal(1, relays.Waiting);
+
+        // The backlog does not clear in time: refused as verifier-behind, and the slot is not kept.
+        Assert.Equal(HandshakeAdmission.VerifierBehind, await limiter.EnterAsync(TimeSpan.FromMilliseconds(250), ct));
+        Assert.Equal((0, 0), (limiter.InFlight, limiter.Yielding));
+
+        // It clears while the Hello yields: admitted, holding its slot.
+        var hello = limiter.EnterAsync(TimeSpan.FromSeconds(30), ct);
+        await Eventually.UntilAsync(() => Task.FromResult(limiter.Yielding == 1), TimeSpan.FromSeconds(10), "the hello yields");
+        Assert.False(hello.IsCompleted);
+        Assert.Equal(1, limiter.InFlight);
+        relays.Exit();
+        Assert.True(await answer.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        relays.Exit();
+        Assert.Equal(HandshakeAdmission.Admitted, await hello.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        Assert.Equal((1, 0), (limiter.InFlight, limiter.Yielding));
+
+        // A stream closing while its Hello yields gives the slot back.
+        Assert.False(await relays.EnterAsync(ct));
+        var another = relays.EnterAsync(ct).AsTask();
+        using var closing = new CancellationTokenSource();
+        var abandoned = limiter.EnterAsync(TimeSpan.FromSeconds(30), closing.Token);
+        await Eventually.UntilAsync(() => Task.FromResult(limiter.Yielding == 1), TimeSpan.FromSeconds(10), "the second hello yields");
+        closing.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.Equal((1, 0), (limiter.InFlight, limiter.Yielding));
+        relays.Exit();
+        await another;
+        relays.Exit();
     }
 
     [Fact]

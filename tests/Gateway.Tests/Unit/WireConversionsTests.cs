@@ -20,8 +20,10 @@ public sealed class WireConversionsTests
         };
         wire.PcrDigests.Add(ByteString.CopyFrom(new byte[32]));
         wire.PcrDigests.Add(ByteString.CopyFrom(Enumerable.Repeat((byte)7, 32).ToArray()));
-        var contract = wire.ToContract()!;
+        var receivedAt = DateTimeOffset.UtcNow.AddSeconds(-3);
+        var contract = wire.ToContract(receivedAt)!;
         Assert.Equal(Guid.Parse(wire.RequestId), contract.RequestId);
+        Assert.Equal(receivedAt, contract.ReceivedAt);
         Assert.Equal([1, 2, 3], contract.Message);
         Assert.Equal([4, 5], contract.Signature);
         Assert.Equal("sha256:0,7", contract.PcrSelection);
@@ -31,9 +33,9 @@ public sealed class WireConversionsTests
         Assert.Null(contract.EventLog);
 
         wire.EventLog = ByteString.Empty;
-        Assert.NotNull(wire.ToContract()!.EventLog);
+        Assert.NotNull(wire.ToContract(receivedAt)!.EventLog);
         wire.RequestId = "not-a-guid";
-        Assert.Null(wire.ToContract());
+        Assert.Null(wire.ToContract(receivedAt));
     }
 
     [Fact]

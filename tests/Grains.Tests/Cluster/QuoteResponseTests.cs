@@ -14,15 +14,10 @@ public sealed class QuoteResponseTests(EmbeddedClusterFixture fixture) : IClassF
 {
     private IGrainFactory Factory => fixture.Factory;
 
-    private async Task<SwtpmAgent> AttestedAgentAsync(string name, Func<AttestationPolicy, AttestationPolicy>? policy = null)
+    private Task<SwtpmAgent> AttestedAgentAsync(string name, Func<AttestationPolicy, AttestationPolicy>? policy = null)
     {
         var p = TestPolicies.Fast("quotes-" + name);
-        await TestPolicies.SetAsync(Factory, policy?.Invoke(p) ?? p);
-        var agent = await SwtpmAgent.StartAsync(name, Factory);
-        await agent.Grain.DeclareAsync(new NodeDeclaration(name, p.Name, EkPublicSha256: agent.EkPublicSha256));
-        await agent.EnrollAsync();
-        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
-        return agent;
+        return AttestedAgents.StartAsync(Factory, name, policy?.Invoke(p) ?? p);
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public static class GrainCluster
                     o.WatchdogPeriod = TimeSpan.FromSeconds(2);
                     o.WatchdogCheckInterval = TimeSpan.FromSeconds(1);
                     o.RetryInitialDelay = TimeSpan.FromMilliseconds(300);
+                    // Short, so tests of silence see Unreachable soon after unreachableAfter (LateRelayTests test the grace itself).
+                    o.RelayGrace = TimeSpan.FromSeconds(1);
                 });
                 silo.Services.Configure<PolicyCacheOptions>(o => o.CacheTtl = TimeSpan.FromMilliseconds(500));
                 silo.Services.Configure<AdmissionOptions>(o => admission?.Invoke(o));

@@ -51,6 +51,12 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
 
     public AgentBehaviour Behaviour { get; set; } = AgentBehaviour.Answer;
     public TimeSpan AnswerDelay { get; set; }
+
+    /// <summary>
+    /// Plays an overloaded gateway: each answer is stamped received as soon as it is made (<see cref="QuoteResponse.ReceivedAt"/>),
+    /// then held this long before it reaches the grain.
+    /// </summary>
+    public TimeSpan RelayDelay { get; set; }
     public Func<QuoteResponse, QuoteResponse>? Tamper { get; set; }
 
     /// <summary>The device's event log as it is now (null: the device has none); quotes carry it from the requested offset.</summary>
@@ -346,6 +352,11 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
                     if (behaviour == AgentBehaviour.Tamper && Tamper is { } tamper)
                         response = tamper(response);
                     break;
+            }
+            if (RelayDelay > TimeSpan.Zero)
+            {
+                response = response with { ReceivedAt = DateTimeOffset.UtcNow };
+                await Task.Delay(RelayDelay);
             }
             var result = await Grain.SubmitQuoteAsync(response);
             Submissions.Enqueue(new Submission(response, result, null));

@@ -26,7 +26,7 @@ public sealed class GrainOptionsValidationTests
     {
         var errors = AttestationGrainsOptionsValidator.Errors(
             new AdmissionOptions { ChallengeLifetime = TimeSpan.Zero, AdmitUndeclaredWithTrustedEkCa = true, DefaultPolicyName = " " },
-            new PollingOptions { WatchdogPeriod = TimeSpan.FromSeconds(10), RetryInitialDelay = TimeSpan.Zero, Jitter = 2, MaxEvidenceBytes = 0, MaxEventLogBytes = -1 },
+            new PollingOptions { WatchdogPeriod = TimeSpan.FromSeconds(10), RetryInitialDelay = TimeSpan.Zero, RelayGrace = TimeSpan.FromSeconds(-1), Jitter = 2, MaxEvidenceBytes = 0, MaxEventLogBytes = -1 },
             new PolicyCacheOptions { CacheTtl = TimeSpan.FromSeconds(-1) },
             new AuditOptions { MaxEntriesPerNode = 0, KeyPrefix = "" },
             OneMinute);
@@ -37,6 +37,7 @@ public sealed class GrainOptionsValidationTests
             "admission-default-policy-missing: OrleansAttest:Admission:DefaultPolicyName",
             "polling-watchdog-period-too-short: OrleansAttest:Polling:WatchdogPeriod is 00:00:10, below Orleans' minimum reminder period 00:01:00",
             "polling-retry-delay-invalid: OrleansAttest:Polling:RetryInitialDelay",
+            "polling-relay-grace-invalid: OrleansAttest:Polling:RelayGrace",
             "polling-jitter-invalid: OrleansAttest:Polling:Jitter",
             "polling-max-evidence-invalid: OrleansAttest:Polling:MaxEvidenceBytes",
             "polling-max-event-log-invalid: OrleansAttest:Polling:MaxEventLogBytes",
