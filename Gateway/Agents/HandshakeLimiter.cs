@@ -107,7 +107,7 @@ public sealed class HandshakeLimiter
 
     /// <summary>
     /// True once no proven stream's answer waits for a relay slot, false when that takes longer than <paramref name="wait"/>.
-    /// Polled: at most <see cref="Limit"/> Hellos (those holding slots) look, and only while the verifier is behind.
+    /// Polled, only while the verifier is behind, and by at most <see cref="Limit"/> Hellos (those holding slots; any number when unlimited).
     /// </summary>
     private async Task<bool> YieldToProvenStreamsAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
