@@ -214,7 +214,9 @@ public sealed partial class EdgeNodeGrain
     {
         if (State.ChannelId is null)
             return "no agent is connected";
-        var silence = $"{_consecutiveTimeouts} requests in a row went unanswered";
+        var silence = _consecutiveTimeouts == 0 && _outstanding is { } waiting
+            ? $"the request sent at {waiting.IssuedAt:u} is not answered yet"
+            : $"{_consecutiveTimeouts} requests in a row went unanswered";
         return _answeredTooLate == 0 ? silence
             : $"{silence}; {_answeredTooLate} of them were answered in time but waited inside the verifier longer than {PollingOptions.Section}:RelayGrace ({pollingOptions.Value.RelayGrace}): the verifier is overloaded";
     }
