@@ -135,11 +135,11 @@ public sealed partial class EdgeNodeGrain
             return;
         }
         await CheckUnreachableAsync(policy, now);
-        if (_overdue is { } overdue && now < overdue.ExpiresAt + pollingOptions.Value.RelayGrace)
+        if (_overdue is { } overdue && now < JudgedUntil(overdue))
         {
             // Its answer may still be queued inside the verifier: a second request now would double the work of a
             // verifier that is already behind (two answers per node, each judged). Ask again once it can no longer come.
-            ScheduleTick(overdue.ExpiresAt + pollingOptions.Value.RelayGrace - now, policy);
+            ScheduleTick(JudgedUntil(overdue) - now, policy);
             return;
         }
         await IssueRequestAsync(policy);
@@ -176,7 +176,7 @@ public sealed partial class EdgeNodeGrain
         try
         {
             await channel.RequestQuoteAsync(new QuoteRequest(request.RequestId, request.Nonce, request.PcrSelection, offset, request.ExpiresAt,
-                request.ExpiresAt + pollingOptions.Value.RelayGrace));
+                JudgedUntil(request)));
         }
         catch (Exception e)
         {
@@ -303,6 +303,9 @@ public sealed partial class EdgeNodeGrain
             _recent.Add(overdue.RequestId);
         _overdue = null;
     }
+
+    /// <summary>The last moment an answer to <paramref name="request"/> that the gateway received in time is still judged.</summary>
+    private DateTimeOffset JudgedUntil(OutstandingRequest request) => request.ExpiresAt + pollingOptions.Value.RelayGrace;
 
     /// <summary>The outstanding request timed out: it becomes the overdue one (replacing an older), still judged within the relay grace.</summary>
     private void ExpireOutstanding()

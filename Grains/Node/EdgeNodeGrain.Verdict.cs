@@ -57,14 +57,13 @@ public sealed partial class EdgeNodeGrain
         if (received > request.ExpiresAt)
             return await RefuseUnjudgedAsync(overdue, NodeReasons.NonceExpired,
                 $"request {request.RequestId} expired at {request.ExpiresAt:u} and its answer reached the verifier at {received:u}; a new request follows");
-        var grace = pollingOptions.Value.RelayGrace;
-        if (now > request.ExpiresAt + grace)
+        if (now > JudgedUntil(request))
         {
             // The device answered in time; the verifier took too long. Not judged (the evidence would be older than the
             // freshness bound), and named apart so the Unreachable verdict says whose delay it was.
             _answeredTooLate++;
             return await RefuseUnjudgedAsync(overdue, NodeReasons.RelayTooLate,
-                $"request {request.RequestId} was answered in time (the gateway received it at {received:u}, before {request.ExpiresAt:u}) but reached node '{NodeName}' only at {now:u}, more than {PollingOptions.Section}:RelayGrace ({grace}) late: the verifier is overloaded; a new request follows");
+                $"request {request.RequestId} was answered in time (the gateway received it at {received:u}, before {request.ExpiresAt:u}) but reached node '{NodeName}' only at {now:u}, more than {PollingOptions.Section}:RelayGrace ({pollingOptions.Value.RelayGrace}) late: the verifier is overloaded; a new request follows");
         }
 
         if (now > request.ExpiresAt)
