@@ -30,9 +30,8 @@ public sealed class ClusterSyncGrain(
     /// <summary>What was last fully applied per node (memory only): a repeated identical report is then a no-op.</summary>
     private readonly Dictionary<string, ClusterNodeState> _applied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
-    /// <summary>The write in progress, and the one queued behind it that every later caller joins (group commit).</summary>
-    private Task _writing = Task.CompletedTask;
-    private TaskCompletionSource? _queuedWrite;
+    /// <summary>Writes of the shard's entries (group commit: callers during a write share the next one).</summary>
+    private GroupCommit? _commit;
     private IGrainTimer? _timer;
     private bool _reminderRegistered;
 
@@ -288,45 +287,11 @@ public sealed class ClusterSyncGrain(
     }
 
     /// <summary>
-    /// Persists the pending entries. Writes never overlap (one ETag), and callers arriving while one runs share the next
-    /// one, so a burst of reports during an outage costs a few writes of the shard, not one per report.
+    /// Persists the pending entries by group commit: a burst of reports during an outage costs a few writes of the
+    /// shard, not one per report.
     /// </summary>
-    private Task WriteAsync()
-    {
-        if (_queuedWrite is { } queued)
-            return queued.Task;
-        // Queued before it can start, so every caller from here until its snapshot joins it.
-        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queuedWrite = next;
-        _ = WriteAfterAsync(_writing, next);
-        return next.Task;
-    }
-
-    private async Task WriteAfterAsync(Task previous, TaskCompletionSource done)
-    {
-        try
-        {
-            await previous;
-        }
-        catch
-        {
-            // That write's callers saw its failure; this one writes the current state afresh.
-        }
-        if (ReferenceEquals(_queuedWrite, done))
-            _queuedWrite = null;
-        try
-        {
-            // The snapshot is taken now, on the activation: everything changed before this point is in it.
-            var write = state.WriteRecoveringEtagAsync(s => s.Entries = _entries.Values.ToList(), null, logger, $"Cluster sync shard {Shard}");
-            _writing = write;
-            await write;
-            done.SetResult();
-        }
-        catch (Exception e)
-        {
-            done.SetException(e);
-        }
-    }
+    private Task WriteAsync() => (_commit ??= new GroupCommit(() =>
+        state.WriteRecoveringEtagAsync(s => s.Entries = _entries.Values.ToList(), null, logger, $"Cluster sync shard {Shard}"))).StoreAsync();
 
     private async Task EnsureReminderAsync()
     {

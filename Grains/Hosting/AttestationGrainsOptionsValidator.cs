@@ -93,6 +93,8 @@ public static class AttestationGrainsOptionsValidator
             errors.Add($"directory-flush-interval-invalid: {d}:FlushInterval is {directory.FlushInterval}; use a positive time such as 00:00:01.");
         if (directory.QuietFlushInterval < directory.FlushInterval)
             errors.Add($"directory-quiet-flush-interval-invalid: {d}:QuietFlushInterval is {directory.QuietFlushInterval}, below FlushInterval {directory.FlushInterval}; use at least FlushInterval.");
+        if (directory.FlushSummariesPerSecond < 1)
+            errors.Add($"directory-flush-rate-invalid: {d}:FlushSummariesPerSecond is {directory.FlushSummariesPerSecond}; use at least 1 (the default 100 writes a shard of 1,600 nodes every 16 s).");
         return errors;
     }
 

@@ -9,8 +9,9 @@ namespace OrleansAttest.Grains.Listing;
 /// <summary>
 /// One shard of the node directory. Updates land in memory (what listings read) and are written behind by a timer:
 /// changes that matter within <see cref="NodeDirectoryOptions.FlushInterval"/>, verdict-time-only changes within
-/// <see cref="NodeDirectoryOptions.QuietFlushInterval"/>, everything on deactivation. Kept alive by its timer so the
-/// durable phase gauge always covers it.
+/// <see cref="NodeDirectoryOptions.QuietFlushInterval"/>, a large shard no more often than
+/// <see cref="NodeDirectoryOptions.FlushSummariesPerSecond"/> allows, everything on deactivation. Kept alive by its
+/// timer so the durable phase gauge always covers it.
 /// </summary>
 public sealed class NodeDirectoryGrain(
     [PersistentState("directory", StorageNames.State)] IPersistentState<NodeDirectoryState> state,
@@ -23,7 +24,11 @@ public sealed class NodeDirectoryGrain(
     private readonly Dictionary<string, NodeSummary> _entries = new(StringComparer.Ordinal);
     private bool _dirty;
     private bool _touched;
+    /// <summary>True when the phase counts changed since they were last published.</summary>
+    private bool _countsChanged;
     private DateTimeOffset _lastWrite;
+    /// <summary>The least time to the next write, set by the size of the last one.</summary>
+    private TimeSpan _spacing;
     private IGrainTimer? _timer;
 
     private long Shard => this.GetPrimaryKeyLong();
@@ -33,6 +38,7 @@ public sealed class NodeDirectoryGrain(
         foreach (var entry in state.State.Entries)
             _entries[entry.Name] = entry;
         _lastWrite = time.GetUtcNow();
+        _spacing = options.Value.WriteSpacing(_entries.Count);
         var period = options.Value.FlushInterval;
         _timer = this.RegisterGrainTimer(FlushDueAsync, new GrainTimerCreationOptions(period, period) { Interleave = false, KeepAlive = true });
         PublishCounts();
@@ -55,13 +61,13 @@ public sealed class NodeDirectoryGrain(
             if (known.ReportedAt > summary.ReportedAt)
                 return Task.CompletedTask;
             if (known.DiffersSignificantlyFrom(summary))
-                _dirty = true;
+                _dirty = _countsChanged = true;
             else if (known != summary)
                 _touched = true;
         }
         else
         {
-            _dirty = true;
+            _dirty = _countsChanged = true;
         }
         _entries[summary.Name] = summary;
         return Task.CompletedTask;
@@ -72,7 +78,7 @@ public sealed class NodeDirectoryGrain(
         if (_entries.TryGetValue(name, out var known) && known.ReportedAt <= reportedAt)
         {
             _entries.Remove(name);
-            _dirty = true;
+            _dirty = _countsChanged = true;
         }
         return Task.CompletedTask;
     }
@@ -100,13 +106,21 @@ public sealed class NodeDirectoryGrain(
         return counts;
     }
 
-    private void PublishCounts() => phaseCounts.Set(Shard, Count());
+    private void PublishCounts()
+    {
+        phaseCounts.Set(Shard, Count());
+        _countsChanged = false;
+    }
 
     private async Task FlushDueAsync(CancellationToken cancellationToken)
     {
-        if (_dirty)
+        // The gauge follows memory every tick; only the store write waits.
+        if (_countsChanged)
             PublishCounts();
-        if (_dirty || (_touched && time.GetUtcNow() - _lastWrite >= options.Value.QuietFlushInterval))
+        var sinceWrite = time.GetUtcNow() - _lastWrite;
+        if (sinceWrite < _spacing)
+            return;
+        if (_dirty || (_touched && sinceWrite >= options.Value.QuietFlushInterval))
             await FlushAsync();
     }
 
@@ -119,6 +133,7 @@ public sealed class NodeDirectoryGrain(
             // Memory is the truth here (node grains report again on every change); the stored copy is not folded in.
             await state.WriteRecoveringEtagAsync(s => s.Entries = [.. _entries.Values], null, logger, $"Node directory shard {Shard}");
             _lastWrite = time.GetUtcNow();
+            _spacing = options.Value.WriteSpacing(_entries.Count);
         }
         catch (Exception e)
         {

@@ -10,10 +10,12 @@ namespace OrleansAttest.Grains.Watchdog;
 /// </summary>
 public interface IWatchdogShardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds the node; returns once the set is stored.</summary>
+    /// <summary>Adds the node; returns once the set is stored. Interleaves, so concurrent changes share one write.</summary>
+    [AlwaysInterleave]
     Task WatchAsync(string nodeName);
 
-    /// <summary>Removes the node; returns once the set is stored.</summary>
+    /// <summary>Removes the node; returns once the set is stored. Interleaves, so concurrent changes share one write.</summary>
+    [AlwaysInterleave]
     Task UnwatchAsync(string nodeName);
 
     /// <summary>The node's activation ended while it is polled: wake it at the shard's next check.</summary>

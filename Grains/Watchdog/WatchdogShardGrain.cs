@@ -9,11 +9,16 @@ namespace OrleansAttest.Grains.Watchdog;
 /// <summary>
 /// One watchdog shard (see <see cref="IWatchdogShardGrain"/>). Replaces a reminder per node: one reminder per shard
 /// brings the shard back after its silo died, and the shard brings its nodes back. Its timer (every
-/// <see cref="PollingOptions.WatchdogCheckInterval"/>, not interleaving, so the set changes only between its turns)
-/// wakes: every node after a silo is newly declared dead (pinging the other shards first, so those that died with it
-/// come back at once) or when the shard itself activated; nodes whose activation
-/// ended (<see cref="WakeSoonAsync"/>) and wakes that failed; and a slice of the set so each node is woken once per
-/// <see cref="PollingOptions.WatchdogSweepPeriod"/>.
+/// <see cref="PollingOptions.WatchdogCheckInterval"/>, not interleaving with other calls but with Watch and Unwatch,
+/// so it works on snapshots of the set) wakes: every node after a silo is newly declared dead (pinging the other
+/// shards first, so those that died with it come back at once) or when the shard itself activated; nodes whose
+/// activation ended (<see cref="WakeSoonAsync"/>) and wakes that failed; and a slice of the set so each node is woken
+/// once per <see cref="PollingOptions.WatchdogSweepPeriod"/>.
+/// <para>
+/// The set is stored whole, by group commit: at most one write is in flight, and every Watch or Unwatch that arrives
+/// meanwhile goes out in the next one (each returns once a write that includes its change is stored), so a burst of
+/// changes costs a few writes instead of one each.
+/// </para>
 /// </summary>
 public sealed class WatchdogShardGrain(
     [PersistentState("watchdog", StorageNames.State)] IPersistentState<WatchdogShardState> state,
@@ -35,6 +40,9 @@ public sealed class WatchdogShardGrain(
     private bool _reminderRegistered;
     private readonly WatchdogSweep _sweep = new();
     private IGrainTimer? _timer;
+    /// <summary>Names unwatched since the last stored write: a stored copy read back to recover an ETag must not bring them back.</summary>
+    private readonly HashSet<string> _unwatched = new(StringComparer.Ordinal);
+    private GroupCommit? _commit;
 
     private long Shard => this.GetPrimaryKeyLong();
 
@@ -59,15 +67,19 @@ public sealed class WatchdogShardGrain(
 
     public async Task WatchAsync(string nodeName)
     {
-        if (!_nodes.Add(nodeName))
+        bool added = _nodes.Add(nodeName);
+        // Already in the set: stored, unless a write that may not hold it yet is still to finish.
+        if (!added && !Commit.Pending)
             return;
+        _unwatched.Remove(nodeName);
         try
         {
-            await WriteAsync();
+            await Commit.StoreAsync();
         }
         catch
         {
-            _nodes.Remove(nodeName);
+            if (added)
+                _nodes.Remove(nodeName);
             throw;
         }
         await EnsureReminderAsync();
@@ -78,16 +90,20 @@ public sealed class WatchdogShardGrain(
         if (!_nodes.Remove(nodeName))
             return;
         _wakeSoon.Remove(nodeName);
+        _unwatched.Add(nodeName);
         try
         {
-            await WriteAsync(removing: nodeName);
+            await Commit.StoreAsync();
         }
         catch
         {
             _nodes.Add(nodeName);
+            _unwatched.Remove(nodeName);
             throw;
         }
     }
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
 
     public Task WakeSoonAsync(string nodeName)
     {
@@ -197,18 +213,21 @@ public sealed class WatchdogShardGrain(
             Shard, failed.Count, names.Count, trigger);
     }
 
-    private async Task WriteAsync(string? removing = null)
+    private async Task WriteAsync()
     {
+        string[] unwatched = [.. _unwatched];
         try
         {
             // A name only the store holds came from a write of this shard whose reply was lost: keeping it watched is
             // the safe side (a wake of a node that is not polled only unwatches it; a node left unwatched is an incident).
             await state.WriteRecoveringEtagAsync(s => s.Nodes = [.. _nodes], stored =>
             {
-                _nodes.UnionWith(stored.Nodes);
-                if (removing is not null)
-                    _nodes.Remove(removing);
+                foreach (var name in stored.Nodes)
+                    if (!_unwatched.Contains(name))
+                        _nodes.Add(name);
             }, logger, $"Watchdog shard {Shard}");
+            _unwatched.ExceptWith(unwatched);
+            metrics.RecordWrite();
         }
         catch (Exception e)
         {

@@ -137,5 +137,16 @@ public sealed class NodeDirectoryTests(EmbeddedClusterFixture fixture) : IClassF
             new NodeDirectoryOptions { FlushInterval = TimeSpan.Zero, QuietFlushInterval = TimeSpan.FromMinutes(1) })));
         Assert.StartsWith("directory-quiet-flush-interval-invalid:", Assert.Single(AttestationGrainsOptionsValidator.Errors(
             new NodeDirectoryOptions { FlushInterval = TimeSpan.FromSeconds(5), QuietFlushInterval = TimeSpan.FromSeconds(1) })));
+        Assert.StartsWith("directory-flush-rate-invalid:", Assert.Single(AttestationGrainsOptionsValidator.Errors(
+            new NodeDirectoryOptions { FlushSummariesPerSecond = 0 })));
+    }
+
+    [Fact]
+    public void A_large_shard_is_written_no_more_often_than_the_flush_rate_allows()
+    {
+        var options = new NodeDirectoryOptions { FlushInterval = TimeSpan.FromSeconds(1), FlushSummariesPerSecond = 100 };
+        Assert.Equal(TimeSpan.FromSeconds(1), options.WriteSpacing(0));
+        Assert.Equal(TimeSpan.FromSeconds(1), options.WriteSpacing(100));
+        Assert.Equal(TimeSpan.FromSeconds(16), options.WriteSpacing(1_600));
     }
 }

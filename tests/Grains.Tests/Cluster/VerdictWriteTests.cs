@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
-using Orleans.Storage;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Node;
@@ -71,13 +70,11 @@ public sealed class VerdictWriteTests
         Assert.True(stored.Attestations >= live.Attestations - 1, $"stored {stored.Attestations} of {live.Attestations}");
     }
 
-    /// <summary>The node's record as a new activation would read it, through the silo's own grain storage.</summary>
+    /// <summary>The node's record as a new activation would read it.</summary>
     private static async Task<EdgeNodeState> StoredAsync(AttestCluster cluster, SwtpmAgent agent)
     {
-        var storage = cluster.Silos[0].Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.State);
-        var record = new GrainState<EdgeNodeState>(new EdgeNodeState());
-        await storage.ReadStateAsync("node", agent.Grain.GetGrainId(), record);
-        Assert.True(record.RecordExists, "the node has a stored record");
-        return record.State!;
+        var stored = await StoredState.ReadAsync<EdgeNodeState>(cluster, agent.Grain, "node");
+        Assert.NotNull(stored);
+        return stored;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using OrleansAttest.Fixtures.Cluster;
@@ -16,6 +17,36 @@ namespace OrleansAttest.Grains.Tests.Cluster;
 /// </summary>
 public sealed class WatchdogTests
 {
+    [Fact]
+    public async Task Concurrent_watches_and_unwatches_share_writes_and_each_is_stored_when_it_returns()
+    {
+        await using var cluster = await AttestCluster.StartAsync(GrainCluster.Options(GrainCluster.EmbeddedStorage()), TestContext.Current.CancellationToken);
+        using var recorder = new MeasurementRecorder(cluster.Silos[0].Services.GetRequiredService<IMeterFactory>());
+        var shard = cluster.GrainFactory.GetGrain<IWatchdogShardGrain>(7);
+        var names = Enumerable.Range(0, 200).Select(i => $"commit-{i:D3}").ToArray();
+
+        await Task.WhenAll(names.Select(async name =>
+        {
+            await shard.WatchAsync(name);
+            Assert.Contains(name, await StoredNodesAsync(cluster, shard));
+        }));
+        // One write per watch without group commit; with it, the watches that arrive during a write share the next one.
+        var writes = recorder.Of("orleansattest.watchdog.writes").Sum(m => m.Value);
+        Assert.InRange(writes, 1, 100);
+
+        await Task.WhenAll(names.Take(100).Select(async name =>
+        {
+            await shard.UnwatchAsync(name);
+            Assert.DoesNotContain(name, await StoredNodesAsync(cluster, shard));
+        }));
+        Assert.Equal(names.Skip(100).ToHashSet(), (await StoredNodesAsync(cluster, shard)).ToHashSet());
+        Assert.False(await shard.IsWatchingAsync(names[0]));
+        Assert.True(await shard.IsWatchingAsync(names[^1]));
+    }
+
+    private static async Task<string[]> StoredNodesAsync(AttestCluster cluster, IWatchdogShardGrain shard) =>
+        (await StoredState.ReadAsync<WatchdogShardState>(cluster, shard, "watchdog"))?.Nodes ?? [];
+
     [Fact]
     public async Task A_polled_node_is_watched_woken_after_its_activation_is_dropped_and_unwatched_when_revoked()
     {
