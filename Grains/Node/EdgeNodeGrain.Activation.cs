@@ -48,8 +48,11 @@ public sealed partial class EdgeNodeGrain
         var previousChannel = Channel;
 
         RetireOutstanding();
+        // Stored by its shard first, so the activation's own write records it: one node write per activation, not two.
+        var watched = State.Watched || await StoreInShardAsync();
         await TransitionAsync(to, null, keepPhase ? State.Detail : detail, "activated", policy: null, mutate: s =>
         {
+            s.Watched = watched;
             if (pending.UndeclaredPolicyName is { } policyName)
             {
                 s.Declaration = new NodeDeclaration(NodeName, policyName, EkPublicSha256: EkPublicHash.Compute(ek));

@@ -57,21 +57,30 @@ public sealed partial class EdgeNodeGrain : IWatchedNode
 
     private async Task EnsureWatchdogAsync()
     {
-        if (!State.Watched)
+        if (!State.Watched && await StoreInShardAsync())
         {
-            try
-            {
-                await WatchdogShard.WatchAsync(NodeName);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Node {Node}: its watchdog shard could not store it; trying again on the next poll", NodeName);
-                return;
-            }
             State.Watched = true;
             await PersistAsync();
         }
         await RetireLegacyReminderAsync(force: false);
+    }
+
+    /// <summary>
+    /// Has the node's shard store it; false (logged) when it cannot, and the next poll tries again. The caller records
+    /// <see cref="EdgeNodeState.Watched"/> in its own state write.
+    /// </summary>
+    private async Task<bool> StoreInShardAsync()
+    {
+        try
+        {
+            await WatchdogShard.WatchAsync(NodeName);
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Node {Node}: its watchdog shard could not store it; trying again on the next poll", NodeName);
+            return false;
+        }
     }
 
     private async Task RemoveWatchdogAsync()

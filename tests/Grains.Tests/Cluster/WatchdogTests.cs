@@ -64,6 +64,7 @@ public sealed class WatchdogTests
         await agent.EnrollAsync();
         var attested = await Wait.ForStatusAsync(agent.Grain, s => s.Phase == NodePhase.Attested && s.Attestations >= 2, "attested twice");
         Assert.True(await shard.IsWatchingAsync(agent.NodeName), "an activated node is stored by its watchdog shard");
+        Assert.True((await StoredState.ReadAsync<EdgeNodeState>(cluster, agent.Grain, "node"))?.Watched, "the node's stored state says so");
 
         // Dropped like a reload after a failure: nobody calls the grain afterwards, yet it must poll again by itself.
         var before = agent.Requests.Count;
