@@ -22,7 +22,7 @@ public sealed class NodeDirectoryOptions
     /// <summary>
     /// Summaries a shard writes per second at most, on average. A shard is stored whole, so after writing N summaries
     /// its next write waits N / FlushSummariesPerSecond seconds when that is longer than the flush interval: a shard of
-    /// 1,600 summaries (100,000 nodes) every 16 s instead of every second, ~640 KB a second for the whole directory
+    /// 1,600 summaries (100,000 nodes) every 16 s instead of every second, under 1 MB a second for the whole directory
     /// instead of ~10 MB. Without this bound an enrolling fleet made the store traffic, the serialization and the
     /// large-object garbage of the directory grow with the fleet's size, every second (benchmarks/README.md "Fleet").
     /// </summary>
