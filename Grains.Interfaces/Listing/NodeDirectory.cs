@@ -20,8 +20,11 @@ public static class NodeDirectory
 
     public const long PolicyDirectoryKey = 0;
 
-    /// <summary>A stable shard (FNV-1a over the UTF-8 name): string.GetHashCode differs per process and must not be used here.</summary>
-    public static int ShardOf(string nodeName)
+    /// <summary>A stable shard (<see cref="StableHash"/> modulo the shard count).</summary>
+    public static int ShardOf(string nodeName) => (int)(StableHash(nodeName) % ShardCount);
+
+    /// <summary>FNV-1a over the UTF-8 name: the same in every process (string.GetHashCode is not, and must not be used here).</summary>
+    public static uint StableHash(string nodeName)
     {
         uint hash = 2166136261;
         foreach (var b in Encoding.UTF8.GetBytes(nodeName))
@@ -29,7 +32,7 @@ public static class NodeDirectory
             hash ^= b;
             hash *= 16777619;
         }
-        return (int)(hash % ShardCount);
+        return hash;
     }
 
     public static INodeDirectoryGrain Shard(IGrainFactory grains, string nodeName) =>

@@ -18,7 +18,7 @@ public sealed class WatchdogMetrics
         _failures = meter.CreateCounter<long>("orleansattest.watchdog.failures", "{failure}",
             "Watchdog operations that failed, tagged operation (wake: retried at the next check; write: the caller is told and retries; reminder: retried at the next check; ping: that shard's reminder brings it back)");
         _writes = meter.CreateCounter<long>("orleansattest.watchdog.writes", "{write}",
-            "Watched sets stored by the shards; changes that arrive while a shard's write is in flight share its next write (a burst costs a few writes; at enrollment rates nearly one per watch)");
+            "Watchdog pages stored (each shard keeps its set in 32); changes to a page that arrive while its write is in flight share its next write (a burst costs a few writes; at enrollment rates nearly one per watch)");
     }
 
     public void RecordWrite() => _writes.Add(1);

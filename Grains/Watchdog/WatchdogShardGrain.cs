@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Polling;
 using OrleansAttest.Grains.Storage;
@@ -15,13 +17,14 @@ namespace OrleansAttest.Grains.Watchdog;
 /// activation ended (<see cref="WakeSoonAsync"/>) and wakes that failed; and a slice of the set so each node is woken
 /// once per <see cref="PollingOptions.WatchdogSweepPeriod"/>.
 /// <para>
-/// The set is stored whole, by group commit: at most one write is in flight, and every Watch or Unwatch that arrives
-/// meanwhile goes out in the next one (each returns once a write that includes its change is stored), so a burst of
-/// changes costs a few writes instead of one each.
+/// The set is stored in <see cref="WatchdogShards.PageCount"/> pages (<see cref="WatchdogPage"/>), each written whole by
+/// group commit: a change rewrites only its page, at most one write of a page is in flight, and every Watch or Unwatch
+/// that arrives meanwhile goes out in the next one (each returns once a write that includes its change is stored).
 /// </para>
 /// </summary>
 public sealed class WatchdogShardGrain(
-    [PersistentState("watchdog", StorageNames.State)] IPersistentState<WatchdogShardState> state,
+    [PersistentState("watchdog", StorageNames.State)] IPersistentState<WatchdogShardState> wholeSet,
+    [FromKeyedServices(StorageNames.State)] IGrainStorage storage,
     IClusterMembershipService membership,
     IOptions<PollingOptions> options,
     WatchdogMetrics metrics,
@@ -32,7 +35,8 @@ public sealed class WatchdogShardGrain(
     /// <summary>Wake calls in flight per shard: 64 shards × 16 keeps a cluster-wide wake of 100,000 nodes to ~1,000 at once.</summary>
     private const int WakesInFlight = 16;
 
-    private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
+    /// <summary>Set in <see cref="OnActivateAsync"/>, before any call is delivered.</summary>
+    private WatchdogSet _nodes = null!;
     private readonly HashSet<string> _wakeSoon = new(StringComparer.Ordinal);
     private readonly HashSet<SiloAddress> _deadSilos = [];
     private MembershipVersion _membershipVersion;
@@ -40,15 +44,16 @@ public sealed class WatchdogShardGrain(
     private bool _reminderRegistered;
     private readonly WatchdogSweep _sweep = new();
     private IGrainTimer? _timer;
-    /// <summary>Names unwatched since the last stored write: a stored copy read back to recover an ETag must not bring them back.</summary>
-    private readonly HashSet<string> _unwatched = new(StringComparer.Ordinal);
-    private GroupCommit? _commit;
 
     private long Shard => this.GetPrimaryKeyLong();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _nodes.UnionWith(state.State.Nodes);
+        var name = $"Watchdog shard {Shard}";
+        _nodes = new WatchdogSet([.. Enumerable.Range(0, WatchdogShards.PageCount).Select(page => new WatchdogPage(
+            new GrainRecord<WatchdogShardState>(storage, WatchdogShards.PageStateName(page), this.GetGrainId()), metrics, logger, name))]);
+        await Task.WhenAll(_nodes.Pages.Select(p => p.LoadAsync()));
+        await MoveWholeSetRecordAsync();
         var snapshot = membership.CurrentSnapshot;
         _membershipVersion = snapshot.Version;
         foreach (var member in snapshot.Members.Values)
@@ -56,7 +61,28 @@ public sealed class WatchdogShardGrain(
                 _deadSilos.Add(member.SiloAddress);
         var check = options.Value.WatchdogCheckInterval;
         _timer = this.RegisterGrainTimer(CheckAsync, new GrainTimerCreationOptions(TimeSpan.Zero, check) { Interleave = false, KeepAlive = true });
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Versions before the pages stored the set as one record: its names move into their pages, and it is cleared only
+    /// once they are stored (a failure fails this activation and leaves the record; the reminder or the next call retries).
+    /// </summary>
+    private async Task MoveWholeSetRecordAsync()
+    {
+        var names = wholeSet.State.Nodes;
+        if (names.Length == 0)
+            return;
+        var touched = new HashSet<WatchdogPage>();
+        foreach (var nodeName in names)
+        {
+            var page = _nodes.PageOf(nodeName);
+            page.Add(nodeName);
+            touched.Add(page);
+        }
+        await Task.WhenAll(touched.Select(p => p.StoreAsync()));
+        await wholeSet.ClearStateAsync();
+        logger.LogInformation("Watchdog shard {Shard}: moved {Count} watched nodes from the single record of an earlier version into {Pages} pages",
+            Shard, names.Length, touched.Count);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -67,43 +93,15 @@ public sealed class WatchdogShardGrain(
 
     public async Task WatchAsync(string nodeName)
     {
-        bool added = _nodes.Add(nodeName);
-        // Already in the set: stored, unless a write that may not hold it yet is still to finish.
-        if (!added && !Commit.Pending)
-            return;
-        _unwatched.Remove(nodeName);
-        try
-        {
-            await Commit.StoreAsync();
-        }
-        catch
-        {
-            if (added)
-                _nodes.Remove(nodeName);
-            throw;
-        }
+        await _nodes.PageOf(nodeName).WatchAsync(nodeName);
         await EnsureReminderAsync();
     }
 
-    public async Task UnwatchAsync(string nodeName)
+    public Task UnwatchAsync(string nodeName)
     {
-        if (!_nodes.Remove(nodeName))
-            return;
         _wakeSoon.Remove(nodeName);
-        _unwatched.Add(nodeName);
-        try
-        {
-            await Commit.StoreAsync();
-        }
-        catch
-        {
-            _nodes.Add(nodeName);
-            _unwatched.Remove(nodeName);
-            throw;
-        }
+        return _nodes.PageOf(nodeName).UnwatchAsync(nodeName);
     }
-
-    private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
 
     public Task WakeSoonAsync(string nodeName)
     {
@@ -211,35 +209,6 @@ public sealed class WatchdogShardGrain(
                 _wakeSoon.Add(name);
         logger.LogWarning(firstError, "Watchdog shard {Shard}: {Failed} of {Count} nodes could not be woken ({Trigger}); retrying at the next check",
             Shard, failed.Count, names.Count, trigger);
-    }
-
-    private async Task WriteAsync()
-    {
-        string[] unwatched = [.. _unwatched];
-        try
-        {
-            // A name only the store holds came from a write of this shard whose reply was lost: keeping it watched is
-            // the safe side (a wake of a node that is not polled only unwatches it; a node left unwatched is an incident).
-            await state.WriteRecoveringEtagAsync(s => s.Nodes = [.. _nodes], stored =>
-            {
-                foreach (var name in stored.Nodes)
-                    if (!_unwatched.Contains(name))
-                        _nodes.Add(name);
-            }, logger, $"Watchdog shard {Shard}");
-            _unwatched.ExceptWith(unwatched);
-            metrics.RecordWrite();
-        }
-        catch (Exception e)
-        {
-            metrics.RecordFailures("write", 1);
-            logger.LogWarning(e, "Watchdog shard {Shard}: storing its {Count} watched nodes failed", Shard, _nodes.Count);
-            throw;
-        }
-        finally
-        {
-            // Only activation reads the stored copy; keeping it would hold every name twice.
-            state.State.Nodes = [];
-        }
     }
 
     private async Task EnsureReminderAsync()

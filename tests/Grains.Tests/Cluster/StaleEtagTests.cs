@@ -46,21 +46,24 @@ public sealed class StaleEtagTests(EmbeddedClusterFixture fixture) : IClassFixtu
     public async Task The_watchdog_shard_stores_a_watch_and_an_unwatch_after_its_stored_etag_moved()
     {
         var shard = fixture.Factory.GetGrain<IWatchdogShardGrain>(61);
-        await shard.WatchAsync("etag-watch-a");
-        var key = await StateKeyAsync(shard, "watchdog");
+        const string first = "etag-watch-a";
+        // A second name in the same page, so both writes meet the record whose ETag moved.
+        var second = Enumerable.Range(0, 10_000).Select(i => $"etag-watch-b{i}").First(n => WatchdogShards.PageOf(n) == WatchdogShards.PageOf(first));
+        await shard.WatchAsync(first);
+        var key = await StateKeyAsync(shard, WatchdogShards.PageStateName(WatchdogShards.PageOf(first)));
 
         await Store.HashSetAsync(key, "etag", "moved-1");
-        await shard.WatchAsync("etag-watch-b");
-        Assert.Superset(new HashSet<string> { "etag-watch-a", "etag-watch-b" }, (await StoredAsync<WatchdogShardState>(key)).Nodes.ToHashSet());
+        await shard.WatchAsync(second);
+        Assert.Superset(new HashSet<string> { first, second }, (await StoredAsync<WatchdogShardState>(key)).Nodes.ToHashSet());
 
         // An unwatch whose write meets a moved ETag stays an unwatch: the name the store still holds is not folded back in.
         await Store.HashSetAsync(key, "etag", "moved-2");
-        await shard.UnwatchAsync("etag-watch-a");
+        await shard.UnwatchAsync(first);
         var stored = (await StoredAsync<WatchdogShardState>(key)).Nodes;
-        Assert.DoesNotContain("etag-watch-a", stored);
-        Assert.Contains("etag-watch-b", stored);
-        Assert.False(await shard.IsWatchingAsync("etag-watch-a"));
-        Assert.True(await shard.IsWatchingAsync("etag-watch-b"));
+        Assert.DoesNotContain(first, stored);
+        Assert.Contains(second, stored);
+        Assert.False(await shard.IsWatchingAsync(first));
+        Assert.True(await shard.IsWatchingAsync(second));
     }
 
     private static NodeSummary Summary(string name, DateTimeOffset at) =>

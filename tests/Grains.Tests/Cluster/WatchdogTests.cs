@@ -33,6 +33,12 @@ public sealed class WatchdogTests
         // One write per watch without group commit; with it, the watches that arrive during a write share the next one.
         var writes = recorder.Of("orleansattest.watchdog.writes").Sum(m => m.Value);
         Assert.InRange(writes, 1, 100);
+        // A write stores one page, never the shard's whole set: each page holds exactly its own names.
+        foreach (var page in Enumerable.Range(0, WatchdogShards.PageCount))
+        {
+            var stored = (await StoredState.ReadAsync<WatchdogShardState>(cluster, shard, WatchdogShards.PageStateName(page)))?.Nodes ?? [];
+            Assert.Equal(names.Where(n => WatchdogShards.PageOf(n) == page).Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        }
 
         await Task.WhenAll(names.Take(100).Select(async name =>
         {
@@ -44,8 +50,30 @@ public sealed class WatchdogTests
         Assert.True(await shard.IsWatchingAsync(names[^1]));
     }
 
-    private static async Task<string[]> StoredNodesAsync(AttestCluster cluster, IWatchdogShardGrain shard) =>
-        (await StoredState.ReadAsync<WatchdogShardState>(cluster, shard, "watchdog"))?.Nodes ?? [];
+    /// <summary>The shard's set as its next activation would read it: the union of its stored pages.</summary>
+    private static async Task<string[]> StoredNodesAsync(AttestCluster cluster, IWatchdogShardGrain shard)
+    {
+        var pages = await Task.WhenAll(Enumerable.Range(0, WatchdogShards.PageCount)
+            .Select(page => StoredState.ReadAsync<WatchdogShardState>(cluster, shard, WatchdogShards.PageStateName(page))));
+        return [.. pages.SelectMany(p => p?.Nodes ?? [])];
+    }
+
+    [Fact]
+    public async Task The_single_record_of_an_earlier_version_moves_into_pages_and_is_cleared_once_they_are_stored()
+    {
+        await using var cluster = await AttestCluster.StartAsync(GrainCluster.Options(GrainCluster.EmbeddedStorage()), TestContext.Current.CancellationToken);
+        var shard = cluster.GrainFactory.GetGrain<IWatchdogShardGrain>(11);
+        var names = Enumerable.Range(0, 100).Select(i => $"legacy-set-{i:D3}").ToArray();
+        await StoredState.WriteAsync(cluster, shard, "watchdog", new WatchdogShardState { Nodes = names });
+
+        Assert.True(await shard.IsWatchingAsync(names[0]), "the shard's activation read the earlier record");
+        Assert.Equal(names.ToHashSet(), (await StoredNodesAsync(cluster, shard)).ToHashSet());
+        Assert.Empty((await StoredState.ReadAsync<WatchdogShardState>(cluster, shard, "watchdog"))?.Nodes ?? []);
+
+        // Now kept by the pages alone: an unwatch of a moved name is stored there.
+        await shard.UnwatchAsync(names[1]);
+        Assert.Equal(names.Where(n => n != names[1]).ToHashSet(), (await StoredNodesAsync(cluster, shard)).ToHashSet());
+    }
 
     [Fact]
     public async Task A_polled_node_is_watched_woken_after_its_activation_is_dropped_and_unwatched_when_revoked()

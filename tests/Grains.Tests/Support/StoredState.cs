@@ -16,4 +16,11 @@ public static class StoredState
         await storage.ReadStateAsync(stateName, grain.GetGrainId(), record);
         return record.RecordExists ? record.State : null;
     }
+
+    /// <summary>Stores <paramref name="state"/> as the record a grain that has not been activated yet will read.</summary>
+    public static Task WriteAsync<T>(AttestCluster cluster, IAddressable grain, string stateName, T state) where T : class, new()
+    {
+        var storage = cluster.Silos[0].Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.State);
+        return storage.WriteStateAsync(stateName, grain.GetGrainId(), new GrainState<T>(state));
+    }
 }
