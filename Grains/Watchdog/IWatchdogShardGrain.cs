@@ -10,11 +10,11 @@ namespace OrleansAttest.Grains.Watchdog;
 /// </summary>
 public interface IWatchdogShardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds the node; returns once the set is stored. Interleaves, so concurrent changes share one write.</summary>
+    /// <summary>Adds the node; returns once its page is stored. Interleaves, so concurrent changes to a page share one write.</summary>
     [AlwaysInterleave]
     Task WatchAsync(string nodeName);
 
-    /// <summary>Removes the node; returns once the set is stored. Interleaves, so concurrent changes share one write.</summary>
+    /// <summary>Removes the node; returns once its page is stored. Interleaves, so concurrent changes to a page share one write.</summary>
     [AlwaysInterleave]
     Task UnwatchAsync(string nodeName);
 
