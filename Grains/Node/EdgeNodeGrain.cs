@@ -42,7 +42,10 @@ public sealed partial class EdgeNodeGrain(
 
     private EdgeNodeState State => state.State;
 
-    private string NodeName => this.GetPrimaryKeyString();
+    /// <summary>The grain key, decoded once: every verdict names the node several times (logs, audit, directory report).</summary>
+    private string NodeName => _nodeName ??= this.GetPrimaryKeyString();
+
+    private string? _nodeName;
 
     private DateTimeOffset Now => time.GetUtcNow();
 

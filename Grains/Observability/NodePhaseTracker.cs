@@ -18,7 +18,9 @@ public sealed class NodePhaseTracker
     public IReadOnlyDictionary<NodePhase, int> Counts()
     {
         var counts = Enum.GetValues<NodePhase>().ToDictionary(p => p, _ => 0);
-        foreach (var phase in _phases.Values)
+        // Enumerated, not through Values: Values takes every lock of the dictionary and copies all phases into one
+        // array (~200 KB at 50,000 nodes, a large-object allocation on every scrape). A gauge needs no snapshot.
+        foreach (var (_, phase) in _phases)
             counts[phase]++;
         return counts;
     }
