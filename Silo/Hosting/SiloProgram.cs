@@ -59,6 +59,7 @@ public static partial class SiloProgram
                     LogStarting(app.Logger, settings.Silo.ClusterId, settings.Silo.ServiceId, settings.Storage.Mode, settings.Storage.EffectiveClustering,
                         settings.Silo.HttpPort, settings.Dashboard.Enabled ? $":{settings.Dashboard.Port}{settings.Dashboard.Path}" : "off",
                         settings.Gateway.Enabled ? $":{settings.Gateway.Port}" : "off");
+                LogRuntime(app.Logger, EffectiveRuntimeSettings.Describe());
                 await app.RunAsync();
                 return ExitOk;
             }
@@ -146,6 +147,9 @@ public static partial class SiloProgram
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting gateway (no silo): cluster {ClusterId}, agent endpoint :{AgentPort}, HTTP port {HttpPort}")]
     private static partial void LogStartingGateway(ILogger logger, string clusterId, int agentPort, int httpPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Runtime: {Runtime}")]
+    private static partial void LogRuntime(ILogger logger, string runtime);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The silo failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

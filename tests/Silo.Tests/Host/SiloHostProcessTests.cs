@@ -47,8 +47,11 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         await silo.TerminateAsync();
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)), $"the silo did not exit within 40 s of SIGTERM:\n{silo.Output}");
         Assert.True(silo.ExitCode == 0, $"exit code {silo.ExitCode}:\n{silo.Output}");
-        // Order matters: the silo leaves the cluster first, then Garnet commits its AOF and stops.
         var output = silo.Output;
+        // The GC choices of the runtimeconfig (benchmarks/README.md "Fleet") are the ones the executable runs with.
+        Assert.Contains("Runtime: .NET 10.", output);
+        Assert.Contains("Server GC, heaps 1, background GC on, dynamic adaptation off, young-generation cap 64 MiB, conserve memory 5, memory available ", output);
+        // Order matters: the silo leaves the cluster first, then Garnet commits its AOF and stops.
         int siloStopped = output.IndexOf("Orleans Silo stopped", StringComparison.Ordinal);
         int garnetCommitted = output.IndexOf("Embedded Garnet AOF commit on stop: True", StringComparison.Ordinal);
         Assert.True(garnetCommitted > 0, $"no AOF commit logged:\n{output}");
