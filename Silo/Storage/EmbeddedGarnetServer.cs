@@ -12,6 +12,12 @@ public sealed partial class EmbeddedGarnetServer(StorageOptions options, ILogger
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<EmbeddedGarnetServer>();
     private readonly Lock _gate = new();
+    /// <summary>
+    /// Garnet's option parsing shares static state across servers (its config provider rebuilds static serializer
+    /// options whose defaults are set afterwards); two servers built at once in one process could read it half set and
+    /// fail with "Non-static method requires a target" (seen in CI, where test hosts start several silos together).
+    /// </summary>
+    private static readonly Lock ConstructionGate = new();
     private GarnetServer? _server;
 
     public int Port => options.GarnetPort;
@@ -56,7 +62,9 @@ public sealed partial class EmbeddedGarnetServer(StorageOptions options, ILogger
             if (_server is not null)
                 throw new InvalidOperationException("The embedded Garnet server is already running.");
             Directory.CreateDirectory(DataDirectory);
-            var server = new GarnetServer([.. Arguments(options)], new GarnetLoggerFactory(loggerFactory));
+            GarnetServer server;
+            lock (ConstructionGate)
+                server = new GarnetServer([.. Arguments(options)], new GarnetLoggerFactory(loggerFactory));
             try
             {
                 server.Start();
