@@ -13,9 +13,10 @@ public sealed partial class EmbeddedGarnetServer(StorageOptions options, ILogger
     private readonly ILogger _logger = loggerFactory.CreateLogger<EmbeddedGarnetServer>();
     private readonly Lock _gate = new();
     /// <summary>
-    /// Garnet's option parsing shares static state across servers (its config provider rebuilds static serializer
-    /// options whose defaults are set afterwards); two servers built at once in one process could read it half set and
-    /// fail with "Non-static method requires a target" (seen in CI, where test hosts start several silos together).
+    /// Garnet's option parsing shares static state across servers (by its public source, the config provider's
+    /// constructor replaces static serializer options whose defaults are set only afterwards); two servers built at once
+    /// in one process failed with "Non-static method requires a target" (seen in CI, where test hosts start several
+    /// silos together). One Garnet per process in production, so the lock costs nothing there.
     /// </summary>
     private static readonly Lock ConstructionGate = new();
     private GarnetServer? _server;
