@@ -46,14 +46,17 @@ public sealed class FleetArgumentsTests
     }
 
     [Fact]
-    public void Gateways_default_to_one_and_zero_is_refused()
+    public void Gateways_default_to_one_zero_means_co_hosted_and_a_negative_count_is_refused()
     {
         var (parse, arguments) = Parse();
         Assert.Equal(1, arguments.Read(parse).Gateways);
         (parse, arguments) = Parse("--gateways", "2");
         Assert.Empty(parse.Errors);
         Assert.Equal(2, arguments.Read(parse).Gateways);
-        (parse, _) = Parse("--gateways", "0");
-        Assert.Equal("--gateways must be at least 1", Assert.Single(parse.Errors).Message);
+        (parse, arguments) = Parse("--gateways", "0");
+        Assert.Empty(parse.Errors);
+        Assert.Equal(0, arguments.Read(parse).Gateways);
+        (parse, _) = Parse("--gateways", "-1");
+        Assert.Equal("--gateways must be at least 0", Assert.Single(parse.Errors).Message);
     }
 }

@@ -9,7 +9,7 @@ internal sealed class FleetArguments
 {
     public Option<int> Nodes { get; } = Options.Int("--nodes", "simulated agents (declared, then connecting)", 1_000);
     public Option<int> StreamsPerConnection { get; } = Options.Int("--streams-per-connection", "agents multiplexed on one HTTP/2 connection (also the gateway's MaxStreamsPerConnection)", 1_000);
-    public Option<int> Gateways { get; } = Options.Int("--gateways", "gateway processes (the chart deploys 2); the generator's HTTP/2 connections go to them in turn", 1);
+    public Option<int> Gateways { get; } = Options.Int("--gateways", "gateway processes (the chart deploys 2); the generator's HTTP/2 connections go to them in turn; 0 = the agent endpoint co-hosted in the silo process (the product's default role)", 1, minimum: 0);
     public Option<TimeSpan> EnrollTimeout { get; } = Options.Duration("--enroll-timeout", "give up when not every node enrolled within this", TimeSpan.FromMinutes(10));
     public Option<string?> WorkDirectory { get; } = new("--work-dir") { Description = "scratch directory for logs, redis data and the CA (kept); default: a temp directory, deleted" };
     public Option<bool> KeepFiles { get; } = new("--keep-logs") { Description = "keep the temp directory with the silo, gateway and redis logs" };

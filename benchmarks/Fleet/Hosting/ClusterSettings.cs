@@ -8,7 +8,7 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 /// <param name="MaxConcurrentHandshakes">When set, the gateway's <c>MaxConcurrentHandshakes</c> (null = its default).</param>
 /// <param name="SiloEnvironment">Extra environment of the silo process, applied over everything else (runtime experiments).</param>
 /// <param name="GatewayEnvironment">Extra environment of the gateway processes, applied over everything else.</param>
-/// <param name="Gateways">Gateway processes (the chart's <c>gateway.replicas</c>), each an Orleans client of the one silo.</param>
+/// <param name="Gateways">Gateway processes (the chart's <c>gateway.replicas</c>), each an Orleans client of the one silo; 0 = the silo serves the agent endpoint itself.</param>
 internal sealed record ClusterSettings(string WorkingDirectory, int StreamsPerConnection, string ProductLogLevel = "Warning", int? ThreadPoolSpinLimit = null,
     int? MaxConcurrentHandshakes = null, IReadOnlyDictionary<string, string>? SiloEnvironment = null, IReadOnlyDictionary<string, string>? GatewayEnvironment = null,
     int Gateways = 1);

@@ -9,8 +9,9 @@ namespace OrleansAttest.Benchmarks.Fleet.Hosting;
 /// The product as deployed in cluster mode, every part its own process so each is measured alone: Debian redis-server
 /// (clustering, grain state, reminders, audit streams), one silo (role Silo, agent endpoint off) and one or more
 /// gateways (role Gateway: an Orleans client serving the agent endpoint; the chart deploys two). The Gateway role needs
-/// Redis clustering; the embedded Garnet mode can only co-host the gateway in the silo's process, where their CPU could
-/// not be told apart.
+/// Redis clustering. With no gateway process (<see cref="ClusterSettings.Gateways"/> 0) the silo serves the agent
+/// endpoint itself, as the Silo role does by default: one process fewer on every round trip, its CPU and the
+/// gateway's measured together.
 /// </summary>
 internal sealed class FleetCluster : IAsyncDisposable
 {
@@ -30,7 +31,10 @@ internal sealed class FleetCluster : IAsyncDisposable
 
     public ProductProcess Silo { get; }
 
+    /// <summary>The gateway processes; empty when the silo co-hosts the agent endpoint.</summary>
     public IReadOnlyList<ProductProcess> Gateways { get; }
+
+    public bool CoHosted => Gateways.Count == 0;
 
     public IReadOnlyList<int> GatewayPids => Gateways.Select(g => g.Pid).ToArray();
 
@@ -77,9 +81,28 @@ internal sealed class FleetCluster : IAsyncDisposable
                     environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Port(spin);
                 return environment;
             }
+            // The agent endpoint's settings, in a gateway process or (co-hosted) in the silo.
+            void ServeAgents(Dictionary<string, string> environment, int agentPort)
+            {
+                environment["OrleansAttest__Gateway__ListenAddress"] = "127.0.0.1";
+                environment["OrleansAttest__Gateway__Port"] = Port(agentPort);
+                // Every simulated agent comes from 127.0.0.1: the per-address and total stream limits are lifted.
+                environment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
+                environment["OrleansAttest__Gateway__MaxStreams"] = "0";
+                environment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
+                if (settings.MaxConcurrentHandshakes is { } handshakes)
+                    environment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
+                foreach (var (key, value) in settings.GatewayEnvironment ?? new Dictionary<string, string>())
+                    environment[key] = value;
+                agentEndpoints.Add(new Uri($"https://127.0.0.1:{agentPort}"));
+            }
+
             var siloHttp = FreePort.Next();
             var siloEnvironment = Common(siloHttp);
-            siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";
+            if (settings.Gateways == 0)
+                ServeAgents(siloEnvironment, FreePort.Next());
+            else
+                siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";
             foreach (var (key, value) in settings.SiloEnvironment ?? new Dictionary<string, string>())
                 siloEnvironment[key] = value;
             silo = ProductProcess.Start("silo", settings.WorkingDirectory, siloEnvironment, siloHttp);
@@ -87,33 +110,22 @@ internal sealed class FleetCluster : IAsyncDisposable
             ProductProcess StartGateway(int index)
             {
                 var gatewayHttp = FreePort.Next();
-                var agentPort = FreePort.Next();
                 var gatewayEnvironment = Common(gatewayHttp);
                 gatewayEnvironment["OrleansAttest__Host__Role"] = "Gateway";
-                gatewayEnvironment["OrleansAttest__Gateway__ListenAddress"] = "127.0.0.1";
-                gatewayEnvironment["OrleansAttest__Gateway__Port"] = Port(agentPort);
-                // Every simulated agent comes from 127.0.0.1: the per-address and total stream limits are lifted.
-                gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerAddress"] = "0";
-                gatewayEnvironment["OrleansAttest__Gateway__MaxStreams"] = "0";
-                gatewayEnvironment["OrleansAttest__Gateway__MaxStreamsPerConnection"] = Port(settings.StreamsPerConnection);
-                if (settings.MaxConcurrentHandshakes is { } handshakes)
-                    gatewayEnvironment["OrleansAttest__Gateway__MaxConcurrentHandshakes"] = Port(handshakes);
-                foreach (var (key, value) in settings.GatewayEnvironment ?? new Dictionary<string, string>())
-                    gatewayEnvironment[key] = value;
+                ServeAgents(gatewayEnvironment, FreePort.Next());
                 var gateway = ProductProcess.Start(index == 0 ? "gateway" : $"gateway-{index + 1}", settings.WorkingDirectory, gatewayEnvironment, gatewayHttp);
                 gateways.Add(gateway);
-                agentEndpoints.Add(new Uri($"https://127.0.0.1:{agentPort}"));
                 return gateway;
             }
 
-            // The first gateway makes the development CA and its certificate in the shared data directory; the others
-            // start once it is ready and reuse both, as replicas sharing one certificate do.
-            var first = StartGateway(0);
+            // The first process serving agents makes the development CA and its certificate in the shared data
+            // directory; further gateways start once it is ready and reuse both, as replicas sharing one certificate do.
+            var first = settings.Gateways == 0 ? silo : StartGateway(0);
             await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
             await first.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
             var ca = Path.Combine(data, "tls", "gateway-ca.crt");
             if (!File.Exists(ca))
-                throw new InvalidOperationException($"the gateway made no development CA at {ca} (log: {first.LogPath})");
+                throw new InvalidOperationException($"the agent endpoint made no development CA at {ca} (log: {first.LogPath})");
             var others = Enumerable.Range(1, Math.Max(1, settings.Gateways) - 1).Select(StartGateway).ToArray();
             await Task.WhenAll(others.Select(g => g.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken)));
             return new FleetCluster(redis, silo, gateways, agentEndpoints, ca);

@@ -84,6 +84,8 @@ internal sealed class StallTimeline : IAsyncDisposable
     /// <summary>Every gateway's /metrics as one and the slowest answer; null when any failed.</summary>
     private async Task<(PrometheusText? Text, double Milliseconds)> ScrapeGatewaysAsync()
     {
+        if (_run.Cluster.CoHosted)
+            return (null, double.NaN);
         var scrapes = await Task.WhenAll(_run.Cluster.Gateways.Select(ScrapeAsync));
         var merged = scrapes.Any(s => s.Text is null) ? null : PrometheusText.Merge(scrapes.Select(s => s.Text!));
         return (merged, scrapes.Max(s => s.Milliseconds));

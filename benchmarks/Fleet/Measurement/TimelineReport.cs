@@ -25,7 +25,8 @@ internal static class TimelineReport
             $"/proc/pressure; seconds with memory or io full ≥ {StallMilliseconds:0} ms: {seconds.Count(s => s.Pressure.MemoryFull >= StallMilliseconds || s.Pressure.IoFull >= StallMilliseconds)}");
         report.Result("generator scheduling, max: sleep overshoot / thread-pool delay",
             $"{seconds.Max(s => s.GeneratorOversleepMs):0} / {seconds.Max(s => s.GeneratorPoolDelayMs):0}", "ms");
-        report.Result("/metrics response, max: silo / gateway", $"{seconds.Max(s => s.SiloScrapeMs):0} / {seconds.Max(s => s.GatewayScrapeMs):0}", "ms",
+        var gatewayScrape = seconds.Max(s => s.GatewayScrapeMs);
+        report.Result("/metrics response, max: silo / gateway", $"{seconds.Max(s => s.SiloScrapeMs):0} / {(double.IsNaN(gatewayScrape) ? "co-hosted" : gatewayScrape.ToString("0"))}", "ms",
             "a process that stood still answers late");
         // The seconds around the worst bursts, late first, then the slowest deliveries when nothing was late.
         var worst = seconds.Where(s => s.Late > 0).OrderByDescending(s => s.Late)

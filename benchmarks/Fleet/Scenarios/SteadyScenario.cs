@@ -95,6 +95,8 @@ internal static class SteadyScenario
         // Both roles are on every round trip: a pause in either holds verdicts back (the gateways' figures are summed).
         foreach (var (name, scrapes) in new[] { ("silo", (scrapeBefore, scrapeAfter)), ("gateway", (gatewayBefore, gatewayAfter)) })
         {
+            if (name == "gateway" && run.Cluster.CoHosted)
+                continue;
             var paused = scrapes.Item2.Sum(FleetRun.GcPauseTime) - scrapes.Item1.Sum(FleetRun.GcPauseTime);
             var collections = string.Join(" / ", new[] { "gen0", "gen1", "gen2" }.Select(generation =>
                 scrapes.Item2.Sum(FleetRun.GcCollections, $"gc_heap_generation=\"{generation}\"") - scrapes.Item1.Sum(FleetRun.GcCollections, $"gc_heap_generation=\"{generation}\"")));
