@@ -97,9 +97,10 @@ internal sealed class FleetCluster : IAsyncDisposable
                 agentEndpoints.Add(new Uri($"https://127.0.0.1:{agentPort}"));
             }
 
+            var coHosted = settings.Gateways == 0;
             var siloHttp = FreePort.Next();
             var siloEnvironment = Common(siloHttp);
-            if (settings.Gateways == 0)
+            if (coHosted)
                 ServeAgents(siloEnvironment, FreePort.Next());
             else
                 siloEnvironment["OrleansAttest__Gateway__Enabled"] = "false";
@@ -120,7 +121,7 @@ internal sealed class FleetCluster : IAsyncDisposable
 
             // The first process serving agents makes the development CA and its certificate in the shared data
             // directory; further gateways start once it is ready and reuse both, as replicas sharing one certificate do.
-            var first = settings.Gateways == 0 ? silo : StartGateway(0);
+            var first = coHosted ? silo : StartGateway(0);
             await silo.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
             await first.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2), cancellationToken);
             var ca = Path.Combine(data, "tls", "gateway-ca.crt");

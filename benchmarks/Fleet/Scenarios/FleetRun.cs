@@ -95,10 +95,11 @@ internal sealed class FleetRun : IAsyncDisposable
             .Parameter("gateway MaxConcurrentHandshakes", o.MaxConcurrentHandshakes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default")
             .Parameter("product thread-pool spin limit", o.ThreadPoolSpinLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as shipped")
             .Parameter("silo extra environment", Describe(o.SiloEnvironment)).Parameter("gateway extra environment", Describe(o.GatewayEnvironment));
-        Report.Note(o.Gateways == 0
+        bool coHosted = o.Gateways == 0;
+        Report.Note(coHosted
             ? "topology: redis-server + silo process serving the agent endpoint itself (role Silo, the product's default: its figures include the gateway's work) + this generator, all on this machine"
             : $"topology: redis-server + silo process (role Silo, agent endpoint off) + {o.Gateways} gateway process(es) (role Gateway; CPU and RSS summed as \"gateway\") + this generator, all on this machine");
-        Progress(o.Gateways == 0 ? $"starting redis-server and a silo serving the agent endpoint in {_directory}" : $"starting redis-server, silo and {o.Gateways} gateway(s) in {_directory}");
+        Progress(coHosted ? $"starting redis-server and a silo serving the agent endpoint in {_directory}" : $"starting redis-server, silo and {o.Gateways} gateway(s) in {_directory}");
         Cluster = await FleetCluster.StartAsync(new ClusterSettings(_directory, o.StreamsPerConnection, o.ProductLogLevel, o.ThreadPoolSpinLimit, o.MaxConcurrentHandshakes,
             o.SiloEnvironment, o.GatewayEnvironment, o.Gateways), Http, cancellationToken);
         Progress($"silo pid {Cluster.Silo.Pid}, gateway pid {string.Join(",", Cluster.GatewayPids)}, redis-server pid {Cluster.Redis.ProcessId}, generator pid {Environment.ProcessId}");
