@@ -74,7 +74,17 @@ public sealed class SiloProcess : IAsyncDisposable
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             settings[key] = value;
+        return Launch(workingDirectory, settings);
+    }
 
+    /// <summary>Starts the silo with <paramref name="environment"/> and nothing else of this fixture's: no free ports, no
+    /// admin token, and no <c>OrleansAttest__*</c> variable inherited from the test process. For configuration that must
+    /// work on its own (the Helm chart's). A port property is 0 when the environment does not set it.</summary>
+    public static SiloProcess StartExactly(string workingDirectory, IReadOnlyDictionary<string, string> environment) =>
+        Launch(workingDirectory, environment, inheritSettings: false);
+
+    private static SiloProcess Launch(string workingDirectory, IReadOnlyDictionary<string, string> settings, bool inheritSettings = true)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -82,12 +92,15 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrleansAttest.Silo.dll"));
+        if (!inheritSettings)
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("OrleansAttest__", StringComparison.OrdinalIgnoreCase)).ToList())
+                start.Environment.Remove(key);
         foreach (var (key, value) in settings)
             start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        return new SiloProcess(process, int.Parse(settings["OrleansAttest__Silo__SiloPort"]), int.Parse(settings["OrleansAttest__Silo__HttpPort"]),
-            int.Parse(settings["OrleansAttest__Dashboard__Port"]), int.Parse(settings["OrleansAttest__Storage__GarnetPort"]),
-            int.Parse(settings["OrleansAttest__Gateway__Port"]), int.Parse(settings["OrleansAttest__Silo__GatewayPort"]));
+        int Port(string key) => settings.TryGetValue(key, out var value) ? int.Parse(value) : 0;
+        return new SiloProcess(process, Port("OrleansAttest__Silo__SiloPort"), Port("OrleansAttest__Silo__HttpPort"), Port("OrleansAttest__Dashboard__Port"),
+            Port("OrleansAttest__Storage__GarnetPort"), Port("OrleansAttest__Gateway__Port"), Port("OrleansAttest__Silo__GatewayPort"));
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200 (the silo is active); fails early with the output if the process exits.</summary>

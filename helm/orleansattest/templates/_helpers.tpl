@@ -54,11 +54,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- if not (has .Values.gateway.service.type (list "LoadBalancer" "NodePort")) -}}
 {{- fail (printf "gateway.service.type must be LoadBalancer or NodePort, not %q" .Values.gateway.service.type) -}}
 {{- end -}}
-{{- if and (eq .Values.storage.mode "Redis") (lt (int .Values.gateway.replicas) 1) -}}
-{{- fail "storage.mode=Redis serves agents from the gateway Deployment: gateway.replicas must be at least 1" -}}
+{{- if lt (int .Values.gateway.replicas) 0 -}}
+{{- fail (printf "gateway.replicas must be 0 (the silo pods serve agents) or more, not %v" .Values.gateway.replicas) -}}
 {{- end -}}
-{{- if and (eq .Values.storage.mode "Redis") (gt (int .Values.gateway.replicas) 1) (not .Values.gateway.tlsSecretName) -}}
-{{- fail "gateway.replicas > 1 needs gateway.tlsSecretName: without it each replica makes its own development CA, and an agent that trusts one replica's CA is refused by the others" -}}
+{{- if and (gt (int (include "orleansattest.agentReplicas" .)) 1) (not .Values.gateway.tlsSecretName) -}}
+{{- fail (printf "%d pods serve agents (%s), so gateway.tlsSecretName is needed: without it each pod makes its own development CA, and an agent that trusts one pod's CA is refused by the others" (int (include "orleansattest.agentReplicas" .)) (ternary "silo.replicas with gateway.replicas=0" "gateway.replicas" (eq (include "orleansattest.agentsOnSilo" .) "true"))) -}}
+{{- end -}}
+{{- if and .Values.admin.enabled (not (regexMatch "^[0-9]+$" (toString .Values.admin.port))) -}}
+{{- fail (printf "admin.port must be a TCP port number, not %v" .Values.admin.port) -}}
+{{- end -}}
+{{- if and .Values.admin.enabled (eq (int .Values.admin.port) (int .Values.gateway.port)) -}}
+{{- fail "admin.port must differ from gateway.port: both are served by the same pods" -}}
 {{- end -}}
 {{- $handshakes := .Values.gateway.maxConcurrentHandshakes -}}
 {{- $isNumber := or (kindIs "float64" $handshakes) (kindIs "int64" $handshakes) (kindIs "int" $handshakes) -}}
@@ -95,28 +101,38 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
-{{/* Agent endpoints serving this release: the silo pod in Embedded mode, else the gateway replicas. */}}
-{{- define "orleansattest.gatewayReplicas" -}}
-{{- if eq .Values.storage.mode "Redis" }}{{ int .Values.gateway.replicas }}{{ else }}1{{ end -}}
+{{/* "true" when the silo pods serve agents themselves: Embedded mode, or Redis mode with gateway.replicas 0; else "". */}}
+{{- define "orleansattest.agentsOnSilo" -}}
+{{- if or (eq .Values.storage.mode "Embedded") (eq (int .Values.gateway.replicas) 0) }}true{{ end -}}
+{{- end -}}
+
+{{/* Pods serving the agent endpoint (and the admin API): the silo pods when co-hosted, else the gateway replicas. */}}
+{{- define "orleansattest.agentReplicas" -}}
+{{- if include "orleansattest.agentsOnSilo" . }}{{ int .Values.silo.replicas }}{{ else }}{{ int .Values.gateway.replicas }}{{ end -}}
+{{- end -}}
+
+{{/* The component label of the pods serving agents. */}}
+{{- define "orleansattest.agentComponent" -}}
+{{- if include "orleansattest.agentsOnSilo" . }}silo{{ else }}gateway{{ end -}}
+{{- end -}}
+
+{{- define "orleansattest.adminSecretName" -}}
+{{- default (printf "%s-admin" (include "orleansattest.fullname" .)) .Values.admin.existingSecret -}}
 {{- end -}}
 
 {{/*
-The agent endpoint's settings. gateway.maxConcurrentHandshakes is the release's total (it protects the silos and their
-store, which every replica shares), so each replica gets its ceiling share: replicas each keeping the per-process
-default would multiply the handshakes in flight and let an enrollment storm through (benchmarks/README.md "Fleet").
+The agent endpoint's and admin API's settings. gateway.maxConcurrentHandshakes is the release's total (it protects the
+silos and their store, which every replica shares), so each replica gets its ceiling share: replicas each keeping the
+per-process default would multiply the handshakes in flight and let an enrollment storm through (benchmarks/README.md
+"Fleet").
 */}}
-{{- define "orleansattest.gatewayEnv" -}}
-{{- $replicas := int (include "orleansattest.gatewayReplicas" .) }}
+{{- define "orleansattest.agentEndpointEnv" -}}
+{{- $replicas := int (include "orleansattest.agentReplicas" .) }}
 {{- $total := int .Values.gateway.maxConcurrentHandshakes }}
 - name: OrleansAttest__Gateway__Port
   value: {{ .Values.gateway.port | quote }}
 - name: OrleansAttest__Gateway__MaxConcurrentHandshakes
   value: {{ div (add $total (sub $replicas 1)) $replicas | quote }}
-{{- include "orleansattest.gatewayTlsEnv" . }}
-{{- end -}}
-
-{{/* The agent endpoint's TLS: from the configured kubernetes.io/tls Secret, else a development CA in the pod. */}}
-{{- define "orleansattest.gatewayTlsEnv" -}}
 {{- if .Values.gateway.tlsSecretName }}
 - name: OrleansAttest__Gateway__Tls__CertificatePath
   value: /etc/orleansattest/tls/tls.crt
@@ -126,18 +142,44 @@ default would multiply the handshakes in flight and let an enrollment storm thro
 - name: OrleansAttest__Gateway__Tls__DevelopmentCaDirectory
   value: /tmp/orleansattest-dev-ca
 {{- end }}
-{{- end -}}
-
-{{- define "orleansattest.gatewayTlsMount" -}}
-{{- if .Values.gateway.tlsSecretName }}
-- { name: gateway-tls, mountPath: /etc/orleansattest/tls, readOnly: true }
+{{- if .Values.admin.enabled }}
+- name: OrleansAttest__Admin__Port
+  value: {{ .Values.admin.port | quote }}
+- name: OrleansAttest__Admin__TokenFile
+  value: /etc/orleansattest/admin/token
+{{- else }}
+- name: OrleansAttest__Admin__Enabled
+  value: "false"
 {{- end }}
 {{- end -}}
 
-{{- define "orleansattest.gatewayTlsVolume" -}}
+{{- define "orleansattest.agentEndpointPorts" -}}
+- { name: agents, containerPort: {{ .Values.gateway.port }} }
+{{- if .Values.admin.enabled }}
+- { name: admin, containerPort: {{ .Values.admin.port }} }
+{{- end }}
+{{- end -}}
+
+{{- define "orleansattest.agentEndpointMounts" -}}
+{{- if .Values.gateway.tlsSecretName }}
+- { name: gateway-tls, mountPath: /etc/orleansattest/tls, readOnly: true }
+{{- end }}
+{{- if .Values.admin.enabled }}
+- { name: admin-token, mountPath: /etc/orleansattest/admin, readOnly: true }
+{{- end }}
+{{- end -}}
+
+{{- define "orleansattest.agentEndpointVolumes" -}}
 {{- if .Values.gateway.tlsSecretName }}
 - name: gateway-tls
   secret:
     secretName: {{ .Values.gateway.tlsSecretName }}
+{{- end }}
+{{- if .Values.admin.enabled }}
+- name: admin-token
+  secret:
+    secretName: {{ include "orleansattest.adminSecretName" . }}
+    items:
+      - { key: token, path: token }
 {{- end }}
 {{- end -}}

@@ -26,6 +26,22 @@ public static class KubeBuiltinTypes
     public static readonly KubeResourceType CustomResourceDefinitions = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, ["crd", "crds"], ["status"])
     { PrinterColumns = [new("Created At", "string", ".metadata.creationTimestamp")] };
 
+    // What the Helm chart installs besides the above, stored as sent (no controllers act on them): helm install and
+    // upgrade run against this server, and tests start the pods from what it holds.
+    public static readonly KubeResourceType Services = new("", "v1", "services", "service", "Service", true, ["svc"], ["status"])
+    { PrinterColumns = [new("Type", "string", ".spec.type"), new("Cluster-IP", "string", ".spec.clusterIP"), Age], TracksGeneration = false };
+    public static readonly KubeResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"], [])
+    { PrinterColumns = [Age], TracksGeneration = false };
+    public static readonly KubeResourceType Deployments = new("apps", "v1", "deployments", "deployment", "Deployment", true, ["deploy"], ["status"])
+    { PrinterColumns = [new("Replicas", "integer", ".spec.replicas"), Age] };
+    public static readonly KubeResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, ["pdb"], ["status"])
+    { PrinterColumns = [new("Max Unavailable", "string", ".spec.maxUnavailable"), Age] };
+    public static readonly KubeResourceType Roles = new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, [], [])
+    { PrinterColumns = [new("Created At", "string", ".metadata.creationTimestamp")], TracksGeneration = false };
+    public static readonly KubeResourceType RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, [], [])
+    { PrinterColumns = [new("Role", "string", ".roleRef.name"), Age], TracksGeneration = false };
+
     public static IReadOnlyList<KubeResourceType> All { get; } =
-        [Namespaces, Secrets, Nodes, CoreEvents, Events, Leases, ClusterRoles, ClusterRoleBindings, CertificateSigningRequests, CustomResourceDefinitions];
+        [Namespaces, Secrets, Nodes, CoreEvents, Events, Leases, ClusterRoles, ClusterRoleBindings, CertificateSigningRequests, CustomResourceDefinitions,
+         Services, ServiceAccounts, Deployments, PodDisruptionBudgets, Roles, RoleBindings];
 }

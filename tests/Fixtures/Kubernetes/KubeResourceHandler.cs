@@ -6,7 +6,8 @@ namespace OrleansAttest.Fixtures.Kubernetes;
 /// <summary>
 /// The semantics of create, get, list, update, patch and delete on stored objects: uid/creationTimestamp,
 /// resourceVersion preconditions (409), metadata.generation on spec changes, the status (and CSR approval)
-/// subresources, finalizers with deletionTimestamp, CRD schema validation with pruning, CRD registration.
+/// subresources, finalizers with deletionTimestamp, CRD schema validation with pruning, CRD registration, a Secret's
+/// stringData folded into data.
 /// </summary>
 public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry registry, TimeProvider time)
 {
@@ -180,6 +181,8 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
                 throw Invalid(type, KubeObjects.Name(obj), errors);
             KubeSchemaValidator.Prune(obj, type.Schema);
         }
+        if (type == KubeBuiltinTypes.Secrets)
+            FoldStringData(obj);
         if (type == KubeBuiltinTypes.CustomResourceDefinitions)
         {
             var errors = KubeTypeRegistry.ValidateCrd(obj);
@@ -188,6 +191,17 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
             MarkEstablished(obj);
         }
         return obj;
+    }
+
+    /// <summary>A Secret's stringData is write-only: the API server merges it into data (base64), overriding equal keys.</summary>
+    private static void FoldStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject stringData)
+            return;
+        var data = secret["data"] as JsonObject ?? (JsonObject)(secret["data"] = new JsonObject());
+        foreach (var (key, value) in stringData)
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(KubeObjects.Str(value) ?? ""));
+        secret.Remove("stringData");
     }
 
     private void MarkEstablished(JsonObject crd)

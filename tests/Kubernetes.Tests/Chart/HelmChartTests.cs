@@ -14,7 +14,7 @@ public sealed class HelmChartTests
     [Fact]
     public async Task Helm_lint_is_clean_with_default_and_cluster_values()
     {
-        foreach (var values in new[] { Array.Empty<string>(), RedisValues })
+        foreach (var values in new[] { Array.Empty<string>(), RedisValues, [.. RedisValues, "--set", "gateway.replicas=0"] })
         {
             var (code, stdout, stderr) = await Helm.RunAsync(["lint", "--strict", ChartPaths.Chart, .. values]);
             Assert.True(code == 0, $"helm lint {string.Join(' ', values)}: {stdout}\n{stderr}");
@@ -30,7 +30,7 @@ public sealed class HelmChartTests
         var objects = await Helm.TemplateAsync();
         var kinds = objects.Select(o => KubeObjects.Str(o["kind"])).Order().ToList();
         Assert.Equal(["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "CustomResourceDefinition", "Deployment",
-            "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "Service", "ServiceAccount"], kinds);
+            "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Secret", "Service", "Service", "Service", "ServiceAccount"], kinds);
         var gatewayService = Single(objects, "Service", "release-orleansattest-gateway");
         Assert.Equal("LoadBalancer", KubeObjects.Str(gatewayService["spec"]!["type"]));
         Assert.Equal("silo", KubeObjects.Str(gatewayService["spec"]!["selector"]!["app.kubernetes.io/component"]));
@@ -99,6 +99,77 @@ public sealed class HelmChartTests
     }
 
     [Fact]
+    public async Task Agents_and_the_admin_api_are_served_by_the_gateway_pods_or_with_gateway_replicas_0_by_the_silo_pods()
+    {
+        // Separate gateway: the silos serve neither, the gateway pods serve both, with the token file from the chart's Secret.
+        var separate = await Helm.TemplateAsync(RedisValues);
+        var silo = Container(separate, "release-orleansattest-silo");
+        Assert.Equal("false", KubeObjects.Str(Env(silo, "OrleansAttest__Gateway__Enabled")!["value"]));
+        Assert.Null(Env(silo, "OrleansAttest__Admin__TokenFile"));
+        Assert.DoesNotContain(PortNames(silo), p => p is "agents" or "admin");
+        var gateway = Container(separate, "release-orleansattest-gateway");
+        Assert.Equal("/etc/orleansattest/admin/token", KubeObjects.Str(Env(gateway, "OrleansAttest__Admin__TokenFile")!["value"]));
+        Assert.Contains("admin", PortNames(gateway));
+        Assert.Equal("release-orleansattest-admin", KubeObjects.Str(Volume(separate, "release-orleansattest-gateway", "admin-token")["secret"]!["secretName"]));
+        Assert.Equal("gateway", Selects(separate, "release-orleansattest-admin"));
+        var token = Single(separate, "Secret", "release-orleansattest-admin")["data"]!["token"]!.GetValue<string>();
+        Assert.Equal(48, Convert.FromBase64String(token).Length);
+
+        // gateway.replicas=0: no gateway Deployment; the silo pods serve agents and the admin API, the handshakes split over them.
+        var coHosted = await Helm.TemplateAsync([.. RedisValues, "--set", "gateway.replicas=0,gateway.maxConcurrentHandshakes=256"]);
+        Assert.DoesNotContain(coHosted, o => KubeObjects.Name(o) == "release-orleansattest-gateway" && KubeObjects.Str(o["kind"]) == "Deployment");
+        var coHostedSilo = Container(coHosted, "release-orleansattest-silo");
+        Assert.Null(Env(coHostedSilo, "OrleansAttest__Gateway__Enabled"));
+        Assert.Equal("86", KubeObjects.Str(Env(coHostedSilo, "OrleansAttest__Gateway__MaxConcurrentHandshakes")!["value"]));
+        Assert.Equal("/etc/orleansattest/tls/tls.crt", KubeObjects.Str(Env(coHostedSilo, "OrleansAttest__Gateway__Tls__CertificatePath")!["value"]));
+        Assert.Equal(["http", "silo", "orleans-gw", "dashboard", "agents", "admin"], PortNames(coHostedSilo));
+        Assert.Equal("silo", Selects(coHosted, "release-orleansattest-gateway"));
+        Assert.Equal("silo", Selects(coHosted, "release-orleansattest-admin"));
+
+        // An operator's own Secret replaces the generated one; admin.enabled=false turns the API off.
+        var own = await Helm.TemplateAsync("--set", "admin.existingSecret=ops-admin");
+        Assert.DoesNotContain(own, o => KubeObjects.Str(o["kind"]) == "Secret");
+        Assert.Equal("ops-admin", KubeObjects.Str(Volume(own, "release-orleansattest-silo", "admin-token")["secret"]!["secretName"]));
+        var off = await Helm.TemplateAsync("--set", "admin.enabled=false");
+        Assert.Equal("false", KubeObjects.Str(Env(Container(off, "release-orleansattest-silo"), "OrleansAttest__Admin__Enabled")!["value"]));
+        Assert.DoesNotContain(off, o => KubeObjects.Name(o) == "release-orleansattest-admin");
+    }
+
+    [Fact]
+    public async Task An_upgrade_keeps_the_generated_admin_token_already_in_the_cluster()
+    {
+        await using var server = await KubeApiServer.StartAsync();
+        using var kubectl = await Support.Kubectl.CreateAsync(server);
+        await kubectl.ApplyAsync("""
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: release-orleansattest-admin
+              namespace: attest
+              labels: { app.kubernetes.io/managed-by: Helm }
+              annotations: { meta.helm.sh/release-name: release, meta.helm.sh/release-namespace: attest }
+            stringData: { token: operators-already-hold-this-token }
+            """); // as the install made it
+        // --dry-run=server renders as helm upgrade does, with lookup against the API server.
+        var (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--namespace", "attest", "--kubeconfig", kubectl.KubeconfigPath,
+            "--dry-run=server", "--show-only", "templates/admin-secret.yaml");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("operators-already-hold-this-token", AdminToken(KubeYaml.ToJson(Helm.SplitDocuments(stdout).Single())!.ToJsonString()));
+
+        // Without one in the cluster, a fresh random token.
+        await kubectl.OkAsync("delete", "secret", "release-orleansattest-admin", "-n", "attest");
+        (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--namespace", "attest", "--kubeconfig", kubectl.KubeconfigPath,
+            "--dry-run=server", "--show-only", "templates/admin-secret.yaml");
+        Assert.True(code == 0, stderr);
+        var fresh = AdminToken(KubeYaml.ToJson(Helm.SplitDocuments(stdout).Single())!.ToJsonString());
+        Assert.Equal(48, fresh.Length);
+        Assert.NotEqual("operators-already-hold-this-token", fresh);
+    }
+
+    private static string AdminToken(string secretJson) =>
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(KubeObjects.Str(JsonNode.Parse(secretJson)!["data"]!["token"])!));
+
+    [Fact]
     public async Task Rbac_is_least_privilege()
     {
         var objects = await Helm.TemplateAsync(["--set-json", """rbac.grantableClusterRoles=["system:node","edge-reader"]"""]);
@@ -133,8 +204,11 @@ public sealed class HelmChartTests
     [InlineData("gateway.maxConcurrentHandshakes=-1", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not -1")]
     [InlineData("gateway.maxConcurrentHandshakes=12.5", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not 12.5")]
     [InlineData("gateway.maxConcurrentHandshakes=many", "gateway.maxConcurrentHandshakes must be a whole number, 0 (unlimited) or more, not many")]
-    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=0", "gateway.replicas must be at least 1")]
-    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=2", "gateway.replicas > 1 needs gateway.tlsSecretName")]
+    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=-1", "gateway.replicas must be 0 (the silo pods serve agents) or more, not -1")]
+    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=2", "2 pods serve agents (gateway.replicas), so gateway.tlsSecretName is needed")]
+    [InlineData("storage.mode=Redis,storage.connectionString=redis:6379,gateway.replicas=0,silo.replicas=3", "3 pods serve agents (silo.replicas with gateway.replicas=0), so gateway.tlsSecretName is needed")]
+    [InlineData("admin.port=7443", "admin.port must differ from gateway.port")]
+    [InlineData("admin.port=http", "admin.port must be a TCP port number, not http")]
     public async Task Values_that_cannot_work_fail_rendering_with_the_reason(string set, string reason)
     {
         var (code, _, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--set", set);
@@ -162,6 +236,19 @@ public sealed class HelmChartTests
 
     private static JsonObject Single(List<JsonObject> objects, string kind, string name) =>
         objects.Single(o => KubeObjects.Str(o["kind"]) == kind && KubeObjects.Name(o) == name);
+
+    private static JsonNode Container(List<JsonObject> objects, string deployment) =>
+        Single(objects, "Deployment", deployment)["spec"]!["template"]!["spec"]!["containers"]![0]!;
+
+    private static JsonNode Volume(List<JsonObject> objects, string deployment, string name) =>
+        Single(objects, "Deployment", deployment)["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => KubeObjects.Str(v!["name"]) == name)!;
+
+    private static List<string> PortNames(JsonNode container) =>
+        container["ports"]?.AsArray().Select(p => KubeObjects.Str(p!["name"])!).ToList() ?? [];
+
+    /// <summary>The component label a Service selects.</summary>
+    private static string? Selects(List<JsonObject> objects, string service) =>
+        KubeObjects.Str(Single(objects, "Service", service)["spec"]!["selector"]!["app.kubernetes.io/component"]);
 
     private static JsonNode? Env(JsonNode container, string name) =>
         container["env"]!.AsArray().SingleOrDefault(e => KubeObjects.Str(e!["name"]) == name);

@@ -56,7 +56,7 @@ public sealed class KubectlEndToEndTests
         string Diagnostics() => $"\nagent:\n{agent.OutputText()}\nsilo:\n{silo.Output}";
 
         // kubectl get edgenodes answers "is it trusted?".
-        await Eventually.UntilAsync(async () => Row(await kubectl.OkAsync("get", "en", Node)) is [Node, Node, "Enrolled", "True", ..],
+        await Eventually.UntilAsync(async () => Support.Kubectl.FirstRow(await kubectl.OkAsync("get", "en", Node)) is [Node, Node, "Enrolled", "True", ..],
             Timeout, "kubectl get en shows the node Enrolled and Attested=True" + Diagnostics());
 
         // Its credentials are a bootstrap token of its own, delivered as a bootstrap kubeconfig; its policy's role is bound.
@@ -92,7 +92,7 @@ public sealed class KubectlEndToEndTests
         }
 
         // Failed with the reason; token and binding gone; the Node cordoned and tainted NoExecute, its own taint kept.
-        await Eventually.UntilAsync(async () => Row(await kubectl.OkAsync("get", "en", Node, "-o", "wide")) is [Node, Node, "Failed", "False", _, _, "pcr-value-not-allowed", ..],
+        await Eventually.UntilAsync(async () => Support.Kubectl.FirstRow(await kubectl.OkAsync("get", "en", Node, "-o", "wide")) is [Node, Node, "Failed", "False", _, _, "pcr-value-not-allowed", ..],
             Timeout, "kubectl get en -o wide shows Failed with the reason" + Diagnostics());
         await Eventually.UntilAsync(async () => (await TokensAsync(kube.Client)).Count == 0 && !await ExistsAsync(() => kube.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync($"orleansattest:{Node}:{Role}")),
             Timeout, "the bootstrap token and the binding are deleted" + Diagnostics());
@@ -122,10 +122,6 @@ public sealed class KubectlEndToEndTests
         Assert.False(await ExistsAsync(() => kube.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync($"orleansattest:{Node}:{Role}")));
         TestDirectory.TryDelete(directory);
     }
-
-    /// <summary>The first data row of kubectl's table, split on runs of spaces.</summary>
-    private static string[] Row(string table) =>
-        table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     private static async Task<IList<V1Secret>> TokensAsync(IKubernetes client) =>
         (await client.CoreV1.ListNamespacedSecretAsync("kube-system", labelSelector: $"edge.orleansattest.io/node={Node}")).Items;

@@ -101,6 +101,10 @@ public sealed class KubectlBuiltinTests : IAsyncLifetime
               token-secret: 0123456789abcdef
             """);
         Assert.Contains("bootstrap-token-abcdef", await kubectl.OkAsync("-n", "kube-system", "get", "secrets"));
+        // stringData is write-only, as on a real API server: it reads back as data (base64).
+        var secret = Stored(KubeBuiltinTypes.Secrets, "kube-system", "bootstrap-token-abcdef");
+        Assert.Null(secret["stringData"]);
+        Assert.Equal(Convert.ToBase64String("0123456789abcdef"u8), KubeObjects.Str(secret["data"]!["token-secret"]));
         var (code, _, stderr) = await kubectl.RunAsync("-n", "default", "get", "secret", "bootstrap-token-abcdef");
         Assert.NotEqual(0, code);
         Assert.Contains("NotFound", stderr);

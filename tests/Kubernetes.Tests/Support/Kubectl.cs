@@ -29,6 +29,10 @@ public sealed class Kubectl(KubeApiServer server, string directory) : IDisposabl
         return stdout;
     }
 
+    /// <summary>The first data row of kubectl's table, split on runs of spaces.</summary>
+    public static string[] FirstRow(string table) =>
+        table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
     public async Task<string> ApplyAsync(string yaml)
     {
         string file = Path.Combine(Path.GetDirectoryName(KubeconfigPath)!, $"manifest-{Guid.NewGuid():N}.yaml");
