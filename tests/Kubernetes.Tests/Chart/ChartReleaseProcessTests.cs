@@ -5,6 +5,7 @@ using OrleansAttest.Fixtures;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Fixtures.Cluster.Admin;
 using OrleansAttest.Fixtures.Kubernetes;
+using OrleansAttest.Gateway.Tls;
 using OrleansAttest.Kubernetes.Tests.Support;
 
 namespace OrleansAttest.Kubernetes.Tests.Chart;
@@ -12,9 +13,10 @@ namespace OrleansAttest.Kubernetes.Tests.Chart;
 /// <summary>
 /// The chart's release run from what helm renders and nothing else (<see cref="RenderedPod"/>: each Deployment's
 /// container as kubelet would run it, the real silo executable), on a real redis-server, swtpm and the Kubernetes test
-/// server, in both storage modes: the pods start, a real edge-agent attests through the pod the agent Service selects, kubectl shows the
-/// EdgeNode Enrolled, the admin API answers with the token from the chart's Secret, and nothing is written outside the
-/// pods' volumes (the root filesystem is read-only).
+/// server, in both storage modes and with one or two pods serving agents: the pods start (two silo pods form one
+/// cluster), a real edge-agent attests through the pods the agent Service selects, kubectl shows the EdgeNode Enrolled,
+/// every pod behind the admin Service answers with the token of the admin Secret (the chart's or the operator's), and
+/// nothing is written outside the pods' volumes (the root filesystem is read-only).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // swtpm
 public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
@@ -23,18 +25,29 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Theory]
-    [InlineData("Embedded", 0)] // the default install: one silo pod with Garnet, serving agents
-    [InlineData("Redis", 1)] // the agent endpoint in its own gateway Deployment
-    [InlineData("Redis", 0)] // the silo pods serve agents themselves
-    public async Task A_release_starts_from_the_rendered_chart_alone_and_attests_a_swtpm_node(string storage, int gatewayReplicas)
+    [InlineData("embedded")] // the default install: one silo pod with Garnet, serving agents
+    [InlineData("gateway")] // Redis: the agent endpoint in its own gateway Deployment
+    [InlineData("co-hosted")] // Redis, gateway.replicas=0: the silo pod serves agents itself
+    [InlineData("two co-hosted silos")] // two silo pods forming one cluster, both serving agents; the operator's TLS and admin Secrets
+    public async Task A_release_starts_from_the_rendered_chart_alone_and_attests_a_swtpm_node(string topology)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var redis = storage == "Redis" ? await RedisServer.StartAsync(ct) : null;
+        await using var redis = topology == "embedded" ? null : await RedisServer.StartAsync(ct);
         await using var kube = await KubeClientFixture.StartAsync();
         using var kubectl = await Support.Kubectl.CreateAsync(kube.Server);
         await using var device = await SwtpmDevice.StartAsync(Node, ct);
+        var redisValues = $"storage.mode=Redis,storage.connectionString={redis?.ConnectionString}";
+        string[] values = topology switch
+        {
+            "embedded" => [],
+            "gateway" => ["--set", $"{redisValues},silo.replicas=1,gateway.replicas=1"],
+            "co-hosted" => ["--set", $"{redisValues},silo.replicas=1,gateway.replicas=0"],
+            _ => ["--set", $"{redisValues},silo.replicas=2,gateway.replicas=0,gateway.tlsSecretName=agents-tls,admin.existingSecret=ops-admin"],
+        };
+        var release = await Helm.TemplateAsync(values);
+        // What an operator created beforehand (kubectl create secret tls / generic): a certificate from their own CA, their token.
+        var operatorCa = topology == "two co-hosted silos" ? OperatorSecrets(release) : null;
 
-        var release = await Helm.TemplateAsync(redis is null ? [] : ["--set", $"storage.mode=Redis,storage.connectionString={redis.ConnectionString},silo.replicas=1,gateway.replicas={gatewayReplicas}"]);
         await kubectl.ApplyAsync(string.Join("\n---\n", release.Where(o => KubeObjects.Str(o["kind"]) == "CustomResourceDefinition").Select(o => o.ToJsonString())));
         await kubectl.ApplyAsync(Manifests.ClusterRole("edge-chart-role"));
         await kubectl.ApplyAsync(Manifests.PinnedPolicy("chart", device.Allowed, "edge-chart-role"));
@@ -49,31 +62,32 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
             foreach (var deployment in release.Where(o => KubeObjects.Str(o["kind"]) == "Deployment"))
                 for (int replica = 0; replica < (int)KubeObjects.Number(deployment["spec"]!["replicas"])!; replica++)
                     pods.Add(RenderedPod.Start(deployment, replica, release, kubectl.KubeconfigPath));
-            Assert.Equal(gatewayReplicas == 0 ? 1 : 2, pods.Count);
+            Assert.Equal(topology is "gateway" or "two co-hosted silos" ? 2 : 1, pods.Count);
             foreach (var pod in pods)
                 await pod.Process.WaitUntilReadyAsync(http, Timeout);
-            var silo = pods.Single(p => p.Name.EndsWith("-silo-0", StringComparison.Ordinal));
-            Assert.Contains(gatewayReplicas == 0 ? "agent endpoint :" : "agent endpoint off", silo.Process.Output);
+            foreach (var silo in pods.Where(p => p.Name.Contains("-silo-", StringComparison.Ordinal)))
+                Assert.Contains(topology == "gateway" ? "agent endpoint off" : "agent endpoint :", silo.Process.Output);
 
-            // The agent goes where the agent Service sends it, trusting the development CA that pod made in its /tmp.
-            var agentsPod = Endpoint(release, pods, "release-orleansattest-gateway");
-            var ca = agentsPod.HostPath("/tmp/orleansattest-dev-ca/gateway-ca.crt");
-            agent = AgentProcess.Start(device.AgentArguments(new Uri($"https://127.0.0.1:{agentsPod.HostPort("agents")}"), ca));
+            // The agent is given every pod the agent Service selects; without the operator's certificate it trusts the
+            // development CA the pod made in its /tmp.
+            var agentPods = Endpoints(release, pods, "release-orleansattest-gateway");
+            var ca = operatorCa ?? Assert.Single(agentPods).HostPath("/tmp/orleansattest-dev-ca/gateway-ca.crt");
+            agent = AgentProcess.Start(device.AgentArguments(string.Join(',', agentPods.Select(p => $"https://127.0.0.1:{p.HostPort("agents")}")), ca));
             await Eventually.UntilAsync(async () => Support.Kubectl.FirstRow(await kubectl.OkAsync("get", "en", Node)) is [Node, Node, "Enrolled", "True", ..],
                 Timeout, "kubectl get en shows the node Enrolled and Attested=True" + Diagnostics());
 
-            // The admin API takes the chart Secret's token and nothing else.
-            var adminPod = Endpoint(release, pods, "release-orleansattest-admin");
-            var token = Secret(release, "release-orleansattest-admin", "token");
-            Assert.True(token.Length >= 16, $"a generated token of {token.Length} characters");
-            using var admin = new HttpClient(CaTrustHandler.Create(ca)) { BaseAddress = new Uri($"https://127.0.0.1:{adminPod.HostPort("admin")}") };
-            using (var anonymous = await admin.GetAsync($"/api/v1/nodes/{Node}", ct))
-                Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using (var answer = await admin.GetAsync($"/api/v1/nodes/{Node}", ct))
+            // Every pod behind the admin Service takes the token of the admin Secret and nothing else, and sees the node.
+            var token = Secret(release, operatorCa is null ? "release-orleansattest-admin" : "ops-admin", "token");
+            Assert.True(token.Length >= 16, $"a token of {token.Length} characters");
+            foreach (var adminPod in Endpoints(release, pods, "release-orleansattest-admin"))
             {
+                using var admin = new HttpClient(CaTrustHandler.Create(ca)) { BaseAddress = new Uri($"https://127.0.0.1:{adminPod.HostPort("admin")}") };
+                using (var anonymous = await admin.GetAsync($"/api/v1/nodes/{Node}", ct))
+                    Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+                admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var answer = await admin.GetAsync($"/api/v1/nodes/{Node}", ct);
                 var body = await answer.Content.ReadAsStringAsync(ct);
-                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{answer.StatusCode}: {body}");
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{adminPod.Name}: {answer.StatusCode}: {body}");
                 Assert.Contains("Enrolled", body);
             }
 
@@ -94,11 +108,32 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The one running pod the named Service selects.</summary>
-    private static RenderedPod Endpoint(List<JsonObject> release, List<RenderedPod> pods, string service)
+    /// <summary>Adds the operator's kubernetes.io/tls Secret "agents-tls" and admin Secret "ops-admin" to the cluster's
+    /// objects; returns the path of the CA that signed the certificate.</summary>
+    private static string OperatorSecrets(List<JsonObject> cluster)
+    {
+        var paths = DevelopmentCertificateAuthority.EnsureCreated(TestDirectory.Create("operator-ca"));
+        cluster.Add(SecretObject("agents-tls", "kubernetes.io/tls", ("tls.crt", File.ReadAllText(paths.CertificatePath)), ("tls.key", File.ReadAllText(paths.KeyPath))));
+        cluster.Add(SecretObject("ops-admin", "Opaque", ("token", "operators-own-admin-token-0123456789")));
+        return paths.CaCertificatePath;
+    }
+
+    private static JsonObject SecretObject(string name, string type, params (string Key, string Value)[] data) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Secret",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "attest" },
+        ["type"] = type,
+        ["data"] = new JsonObject(data.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(d.Value))))),
+    };
+
+    /// <summary>The running pods the named Service selects.</summary>
+    private static List<RenderedPod> Endpoints(List<JsonObject> release, List<RenderedPod> pods, string service)
     {
         var selecting = release.Single(o => KubeObjects.Str(o["kind"]) == "Service" && KubeObjects.Name(o) == service);
-        return Assert.Single(pods, p => p.Serves(selecting));
+        var selected = pods.Where(p => p.Serves(selecting)).ToList();
+        Assert.NotEmpty(selected);
+        return selected;
     }
 
     private static string Secret(List<JsonObject> release, string name, string key)
