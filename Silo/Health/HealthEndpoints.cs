@@ -7,12 +7,13 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    /// <summary>Registers the readiness tracker (a silo lifecycle participant) and its health check.</summary>
+    /// <summary>Registers the readiness tracker (a silo lifecycle participant), its health check and the cluster-size gauge.</summary>
     public static IServiceCollection AddOrleansAttestHealth(this IServiceCollection services)
     {
         services.TryAddSingleton<SiloReadiness>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
         services.AddHealthChecks().AddCheck<SiloReadinessHealthCheck>("silo", tags: [ReadyTag]);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Observability.ClusterMembershipMetrics>();
         return services;
     }
 

@@ -14,9 +14,10 @@ namespace OrleansAttest.Kubernetes.Tests.Chart;
 /// The chart's release run from what helm renders and nothing else (<see cref="RenderedPod"/>: each Deployment's
 /// container as kubelet would run it, the real silo executable), on a real redis-server, swtpm and the Kubernetes test
 /// server, in both storage modes and with one or two pods serving agents: the pods start (two silo pods form one
-/// cluster), a real edge-agent attests through the pods the agent Service selects, kubectl shows the EdgeNode Enrolled,
-/// every pod behind the admin Service answers with the token of the admin Secret (the chart's or the operator's), and
-/// nothing is written outside the pods' volumes (the root filesystem is read-only).
+/// cluster: each counts both active in <c>orleansattest_cluster_silos</c>), a real edge-agent attests through the pods
+/// the agent Service selects, kubectl shows the EdgeNode Enrolled, every pod behind the admin Service answers with the
+/// token of the admin Secret (the chart's or the operator's), and nothing is written outside the pods' volumes (the
+/// root filesystem is read-only).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // swtpm
 public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
@@ -65,8 +66,15 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
             Assert.Equal(topology is "gateway" or "two co-hosted silos" ? 2 : 1, pods.Count);
             foreach (var pod in pods)
                 await pod.Process.WaitUntilReadyAsync(http, Timeout);
-            foreach (var silo in pods.Where(p => p.Name.Contains("-silo-", StringComparison.Ordinal)))
+            var silos = pods.Where(p => p.Name.Contains("-silo-", StringComparison.Ordinal)).ToList();
+            foreach (var silo in silos)
+            {
                 Assert.Contains(topology == "gateway" ? "agent endpoint off" : "agent endpoint :", silo.Process.Output);
+                // Every silo pod sees all of them active: one cluster, not one per pod.
+                await Eventually.UntilAsync(async () => (await http.GetStringAsync($"http://127.0.0.1:{silo.HostPort("http")}/metrics", ct))
+                    .Contains($"orleansattest_cluster_silos{{otel_scope_name=\"OrleansAttest\",status=\"active\"}} {silos.Count}\n"),
+                    Timeout, $"{silo.Name} sees {silos.Count} active silos" + Diagnostics());
+            }
 
             // The agent is given every pod the agent Service selects; without the operator's certificate it trusts the
             // development CA the pod made in its /tmp.

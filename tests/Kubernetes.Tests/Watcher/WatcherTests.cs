@@ -52,8 +52,12 @@ public sealed class WatcherTests
         Assert.Equal(("False", "PolicyInvalid"), (condition.Status, condition.Reason));
         Assert.Contains("responseTimeout", condition.Message);
         Assert.Equal(stored.Version, (await env.Grains.GetGrain<IPolicyGrain>("fleet").GetAsync())!.Version);
-        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
-        var warning = Assert.Single(events.Items, e => e.InvolvedObject.Name == "fleet" && e.Reason == "PolicyRefused");
+        // The Event has its own writer: it may land after the status.
+        var warning = await Eventually.SucceedsAsync(async () =>
+        {
+            var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+            return Assert.Single(events.Items, e => e.InvolvedObject.Name == "fleet" && e.Reason == "PolicyRefused");
+        }, Wait, "the PolicyRefused event is recorded");
         Assert.Equal("Warning", warning.Type);
         Assert.Contains("policy-invalid", warning.Message);
 
@@ -145,8 +149,12 @@ public sealed class WatcherTests
         Assert.Contains("sha256:7", attested.Message);
         var wide = await env.Kubectl.OkAsync("get", "en", "edge-t", "-o", "wide");
         Assert.Matches(@"edge-t\s+edge-t\s+Failed\s+False\s+.*pcr-value-not-allowed", wide);
-        var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
-        var warning = Assert.Single(events.Items, e => e.InvolvedObject.Name == "edge-t" && e.Reason == "Failed");
+        // The Event has its own writer: it may land after the status.
+        var warning = await Eventually.SucceedsAsync(async () =>
+        {
+            var events = await env.Kube.Client.CoreV1.ListNamespacedEventAsync("default", cancellationToken: TestContext.Current.CancellationToken);
+            return Assert.Single(events.Items, e => e.InvolvedObject.Name == "edge-t" && e.Reason == "Failed");
+        }, Wait, "the Failed event is recorded");
         Assert.Equal("Warning", warning.Type);
         Assert.Contains("pcr-value-not-allowed", warning.Message);
     }

@@ -32,6 +32,7 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         // Orleans' meter reports as soon as the silo runs; ours carries at least the readiness gauge.
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{silo.HttpPort}/metrics", TestContext.Current.CancellationToken);
         Assert.Contains("orleansattest_silo_ready{otel_scope_name=\"OrleansAttest\"} 1", metrics);
+        Assert.Contains("orleansattest_cluster_silos{otel_scope_name=\"OrleansAttest\",status=\"active\"} 1", metrics);
         Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", metrics);
         // .NET's runtime meter: what the fleet benchmark reads the managed heap per node from.
         Assert.Contains("dotnet_gc_last_collection_heap_size_bytes{", metrics);
