@@ -85,7 +85,7 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
                 Timeout, "kubectl get en shows the node Enrolled and Attested=True" + Diagnostics());
 
             // Every pod behind the admin Service takes the token of the admin Secret and nothing else, and sees the node.
-            var token = Secret(release, operatorCa is null ? "release-orleansattest-admin" : "ops-admin", "token");
+            var token = RenderedPod.SecretData(release, operatorCa is null ? "release-orleansattest-admin" : "ops-admin")["token"];
             Assert.True(token.Length >= 16, $"a token of {token.Length} characters");
             foreach (var adminPod in Endpoints(release, pods, "release-orleansattest-admin"))
             {
@@ -142,11 +142,5 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
         var selected = pods.Where(p => p.Serves(selecting)).ToList();
         Assert.NotEmpty(selected);
         return selected;
-    }
-
-    private static string Secret(List<JsonObject> release, string name, string key)
-    {
-        var secret = release.Single(o => KubeObjects.Str(o["kind"]) == "Secret" && KubeObjects.Name(o) == name);
-        return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(KubeObjects.Str(secret["data"]![key])!));
     }
 }

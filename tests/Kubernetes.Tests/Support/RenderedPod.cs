@@ -130,7 +130,9 @@ public sealed partial class RenderedPod : IAsyncDisposable
                 ? value : throw new InvalidOperationException($"MountVolume.SetUp failed: Secret {secretName} has no key {key}"));
     }
 
-    private static Dictionary<string, string> SecretData(IReadOnlyList<JsonObject> releaseObjects, string name)
+    /// <summary>A Secret's keys and values (data decoded, stringData as written) among <paramref name="releaseObjects"/>, as
+    /// kubelet reads it; a missing Secret is kubelet's CreateContainerConfigError.</summary>
+    public static Dictionary<string, string> SecretData(IReadOnlyList<JsonObject> releaseObjects, string name)
     {
         var secret = releaseObjects.SingleOrDefault(o => KubeObjects.Str(o["kind"]) == "Secret" && KubeObjects.Name(o) == name)
             ?? throw new InvalidOperationException($"CreateContainerConfigError: secret \"{name}\" not found");
