@@ -75,9 +75,6 @@ public sealed class KubeApiEndpoint(KubeStore store, KubeTypeRegistry registry, 
     {
         var request = context.Request;
         bool dryRun = request.Query["dryRun"] == "All";
-        // client-go sends built-ins as protobuf; a 415 makes it switch to JSON for the rest of its life.
-        if (request.ContentType?.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal) == true)
-            throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got \"{request.ContentType}\")");
         switch (request.Method)
         {
             case "GET" when target.Name is null:

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace OrleansAttest.Fixtures.Kubernetes;
 
-/// <summary>Reads a request body within the size limit and parses it as JSON (or YAML for apply patches); bad bytes are a 400.</summary>
+/// <summary>
+/// Reads a request body within the size limit and parses it as JSON (YAML for apply patches, Kubernetes' protobuf
+/// for the kinds <see cref="KubeProtobuf"/> decodes); bad bytes are a 400.
+/// </summary>
 public static class KubeRequestBody
 {
     private static readonly System.Buffers.SearchValues<char> AllowedBelowSpace = System.Buffers.SearchValues.Create(
@@ -24,6 +27,8 @@ public static class KubeRequestBody
                 throw new KubeApiException(413, "RequestEntityTooLarge", $"request body exceeds the limit of {maxBytes} bytes");
             buffer.Write(chunk, 0, read);
         }
+        if (KubeProtobuf.IsProtobuf(request.ContentType))
+            return buffer.Length == 0 ? throw KubeApiException.BadRequest("the request body is empty") : KubeProtobuf.ToJson(buffer.ToArray());
         return Parse(buffer.ToArray(), allowYaml);
     }
 

@@ -7,7 +7,7 @@ namespace OrleansAttest.Fixtures.Kubernetes;
 /// The semantics of create, get, list, update, patch and delete on stored objects: uid/creationTimestamp,
 /// resourceVersion preconditions (409), metadata.generation on spec changes, the status (and CSR approval)
 /// subresources, finalizers with deletionTimestamp, CRD schema validation with pruning, CRD registration, a Secret's
-/// stringData folded into data.
+/// stringData folded into data and its type defaulted to Opaque.
 /// </summary>
 public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry registry, TimeProvider time)
 {
@@ -182,7 +182,7 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
             KubeSchemaValidator.Prune(obj, type.Schema);
         }
         if (type == KubeBuiltinTypes.Secrets)
-            FoldStringData(obj);
+            NormalizeSecret(obj);
         if (type == KubeBuiltinTypes.CustomResourceDefinitions)
         {
             var errors = KubeTypeRegistry.ValidateCrd(obj);
@@ -193,9 +193,14 @@ public sealed class KubeResourceHandler(KubeStore store, KubeTypeRegistry regist
         return obj;
     }
 
-    /// <summary>A Secret's stringData is write-only: the API server merges it into data (base64), overriding equal keys.</summary>
-    private static void FoldStringData(JsonObject secret)
+    /// <summary>
+    /// A Secret's stringData is write-only: the API server merges it into data (base64), overriding equal keys. A Secret
+    /// without a type is defaulted to Opaque, as upstream (<c>kubectl create secret generic</c> sends none).
+    /// </summary>
+    private static void NormalizeSecret(JsonObject secret)
     {
+        if (KubeObjects.Str(secret["type"]) is null or "")
+            secret["type"] = "Opaque";
         if (secret["stringData"] is not JsonObject stringData)
             return;
         var data = secret["data"] as JsonObject ?? (JsonObject)(secret["data"] = new JsonObject());

@@ -11,13 +11,14 @@ using OrleansAttest.Kubernetes.Tests.Support;
 namespace OrleansAttest.Kubernetes.Tests.Chart;
 
 /// <summary>
-/// The chart's release run from what helm renders and nothing else (<see cref="RenderedPod"/>: each Deployment's
-/// container as kubelet would run it, the real silo executable), on a real redis-server, swtpm and the Kubernetes test
-/// server, in both storage modes and with one or two pods serving agents: the pods start (two silo pods form one
-/// cluster: each counts both active in <c>orleansattest_cluster_silos</c>), a real edge-agent attests through the pods
-/// the agent Service selects, kubectl shows the EdgeNode Enrolled, every pod behind the admin Service answers with the
-/// token of the admin Secret (the chart's or the operator's), and nothing is written outside the pods' volumes (the
-/// root filesystem is read-only).
+/// The chart's release as the real <c>helm install</c> puts it into the Kubernetes test server, run from the objects
+/// the server then holds and nothing else (<see cref="RenderedPod"/>: each Deployment's container as kubelet would run
+/// it, the real silo executable), on a real redis-server and swtpm, in both storage modes and with one or two pods
+/// serving agents: the pods start (two silo pods form one cluster: each counts both active in
+/// <c>orleansattest_cluster_silos</c>), a real edge-agent attests through the pods the agent Service selects, kubectl
+/// shows the EdgeNode Enrolled, every pod behind the admin Service answers with the token of the admin Secret (the
+/// chart's or the one the operator made with <c>kubectl create secret</c>), and nothing is written outside the pods'
+/// volumes (the root filesystem is read-only).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // swtpm
 public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
@@ -45,11 +46,13 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
             "co-hosted" => ["--set", $"{redisValues},silo.replicas=1,gateway.replicas=0"],
             _ => ["--set", $"{redisValues},silo.replicas=2,gateway.replicas=0,gateway.tlsSecretName=agents-tls,admin.existingSecret=ops-admin"],
         };
-        var release = await Helm.TemplateAsync(values);
-        // What an operator created beforehand (kubectl create secret tls / generic): a certificate from their own CA, their token.
-        var operatorCa = topology == "two co-hosted silos" ? OperatorSecrets(release) : null;
+        // What an operator created beforehand: a certificate from their own CA, their token.
+        var operatorCa = topology == "two co-hosted silos" ? await CreateOperatorSecretsAsync(kubectl) : null;
+        var (code, stdout, stderr) = await Helm.RunAsync(["install", "release", ChartPaths.Chart, "--namespace", "attest", "--create-namespace",
+            "--kubeconfig", kubectl.KubeconfigPath, .. values]);
+        Assert.True(code == 0, $"helm install exited {code}: {stdout}\n{stderr}");
+        var release = ReleaseObjects(kube.Server);
 
-        await kubectl.ApplyAsync(string.Join("\n---\n", release.Where(o => KubeObjects.Str(o["kind"]) == "CustomResourceDefinition").Select(o => o.ToJsonString())));
         await kubectl.ApplyAsync(Manifests.ClusterRole("edge-chart-role"));
         await kubectl.ApplyAsync(Manifests.PinnedPolicy("chart", device.Allowed, "edge-chart-role"));
         await kubectl.ApplyAsync(Manifests.EdgeNode(Node, device.EkPublicSha256, "chart"));
@@ -116,24 +119,23 @@ public sealed class ChartReleaseProcessTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Adds the operator's kubernetes.io/tls Secret "agents-tls" and admin Secret "ops-admin" to the cluster's
-    /// objects; returns the path of the CA that signed the certificate.</summary>
-    private static string OperatorSecrets(List<JsonObject> cluster)
+    /// <summary>
+    /// The operator's kubernetes.io/tls Secret "agents-tls" and admin Secret "ops-admin", made as the chart README says
+    /// (<c>kubectl create secret tls / generic</c>); returns the path of the CA that signed the certificate.
+    /// </summary>
+    private static async Task<string> CreateOperatorSecretsAsync(Support.Kubectl kubectl)
     {
         var paths = DevelopmentCertificateAuthority.EnsureCreated(TestDirectory.Create("operator-ca"));
-        cluster.Add(SecretObject("agents-tls", "kubernetes.io/tls", ("tls.crt", File.ReadAllText(paths.CertificatePath)), ("tls.key", File.ReadAllText(paths.KeyPath))));
-        cluster.Add(SecretObject("ops-admin", "Opaque", ("token", "operators-own-admin-token-0123456789")));
+        await kubectl.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: attest\n");
+        await kubectl.OkAsync("create", "secret", "tls", "agents-tls", "--namespace", "attest", "--cert", paths.CertificatePath, "--key", paths.KeyPath);
+        await kubectl.OkAsync("create", "secret", "generic", "ops-admin", "--namespace", "attest", "--from-literal=token=operators-own-admin-token-0123456789");
         return paths.CaCertificatePath;
     }
 
-    private static JsonObject SecretObject(string name, string type, params (string Key, string Value)[] data) => new()
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Secret",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "attest" },
-        ["type"] = type,
-        ["data"] = new JsonObject(data.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(d.Value))))),
-    };
+    /// <summary>What the release's pods are made from, as the API server holds it: Deployments, Services and Secrets.</summary>
+    private static List<JsonObject> ReleaseObjects(KubeApiServer server) =>
+        [.. new[] { KubeBuiltinTypes.Deployments, KubeBuiltinTypes.Services, KubeBuiltinTypes.Secrets }
+            .SelectMany(type => server.Store.List(type, "attest", KubeSelector.Parse(null, null)).Items)];
 
     /// <summary>The running pods the named Service selects.</summary>
     private static List<RenderedPod> Endpoints(List<JsonObject> release, List<RenderedPod> pods, string service)

@@ -136,40 +136,6 @@ public sealed class HelmChartTests
     }
 
     [Fact]
-    public async Task An_upgrade_keeps_the_generated_admin_token_already_in_the_cluster()
-    {
-        await using var server = await KubeApiServer.StartAsync();
-        using var kubectl = await Support.Kubectl.CreateAsync(server);
-        await kubectl.ApplyAsync("""
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: release-orleansattest-admin
-              namespace: attest
-              labels: { app.kubernetes.io/managed-by: Helm }
-              annotations: { meta.helm.sh/release-name: release, meta.helm.sh/release-namespace: attest }
-            stringData: { token: operators-already-hold-this-token }
-            """); // as the install made it
-        // --dry-run=server renders as helm upgrade does, with lookup against the API server.
-        var (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--namespace", "attest", "--kubeconfig", kubectl.KubeconfigPath,
-            "--dry-run=server", "--show-only", "templates/admin-secret.yaml");
-        Assert.True(code == 0, stderr);
-        Assert.Equal("operators-already-hold-this-token", AdminToken(KubeYaml.ToJson(Helm.SplitDocuments(stdout).Single())!.ToJsonString()));
-
-        // Without one in the cluster, a fresh random token.
-        await kubectl.OkAsync("delete", "secret", "release-orleansattest-admin", "-n", "attest");
-        (code, stdout, stderr) = await Helm.RunAsync("template", "release", ChartPaths.Chart, "--namespace", "attest", "--kubeconfig", kubectl.KubeconfigPath,
-            "--dry-run=server", "--show-only", "templates/admin-secret.yaml");
-        Assert.True(code == 0, stderr);
-        var fresh = AdminToken(KubeYaml.ToJson(Helm.SplitDocuments(stdout).Single())!.ToJsonString());
-        Assert.Equal(48, fresh.Length);
-        Assert.NotEqual("operators-already-hold-this-token", fresh);
-    }
-
-    private static string AdminToken(string secretJson) =>
-        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(KubeObjects.Str(JsonNode.Parse(secretJson)!["data"]!["token"])!));
-
-    [Fact]
     public async Task Rbac_is_least_privilege()
     {
         var objects = await Helm.TemplateAsync(["--set-json", """rbac.grantableClusterRoles=["system:node","edge-reader"]"""]);
