@@ -35,9 +35,9 @@ public static class PolicyCommands
             var log = ReadLog(path);
             var algorithm = parse.GetValue(bank) is { } b ? ParseBank(b, log) : MeasuredBootPolicyGenerator.DefaultBank(log.Replay.LogBanks);
             var covered = parse.GetValue(pcrs) is { } text ? PcrValuesText.ParsePcrList(text) : MeasuredBootPolicyGenerator.DefaultPcrs(log.Events);
+            // A sha1 bank needs no sha1 in allowedHashes: those are the quote signature's and the AK's hashes, and SHA-1
+            // stays refused there (DESIGN.md step 6).
             var policy = MeasuredBootPolicyGenerator.Generate(parse.GetValue(name) ?? "measured-boot", log.Events, algorithm, covered);
-            if (algorithm == TpmAlgorithm.Sha1)
-                policy = policy with { AllowedHashes = ["sha1", .. policy.AllowedHashes] };
             var (problems, normalized) = PolicyValidator.Validate(policy);
             if (normalized is null)
                 throw new UnusableInputException($"the policy made from {path.Name} is not valid: {string.Join("; ", problems)}");

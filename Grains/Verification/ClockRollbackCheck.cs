@@ -7,8 +7,11 @@ namespace OrleansAttest.Grains.Verification;
 /// Rollback checks on a verified quote's clockInfo and firmwareVersion against the last accepted quote. A TPM's
 /// resetCount only grows (each TPM Reset), its restartCount only grows within one resetCount (each Restart or
 /// Resume), its clock only moves forward within one boot, and firmware does not silently downgrade. A counter that
-/// goes back means restored TPM state, another TPM, or forged evidence. <c>safe</c> = NO means the clock may once
-/// have been reported higher, so clock comparisons cannot be relied on.
+/// goes back means restored TPM state, another TPM, or forged evidence. <c>safe</c> = YES is the TPM's word that it
+/// never reported a clock above the current one (TPM 2.0 Part 2 §10.11.1), across resets and restarts too: so a safe
+/// clock below an accepted one is a rollback in any boot (a restored TPM state followed by one Resume, for instance).
+/// <c>safe</c> = NO means the clock may once have been reported higher (a shutdown without TPM2_Shutdown), so it is
+/// compared only within one boot.
 /// </summary>
 public static class ClockRollbackCheck
 {
@@ -23,9 +26,13 @@ public static class ClockRollbackCheck
             if (current.ResetCount == previous.ResetCount && current.RestartCount < previous.RestartCount)
                 return new CheckFailure(NodeReasons.RestartCountRollback,
                     $"the quote's restartCount {current.RestartCount} is below {previous.RestartCount} of the last accepted quote within resetCount {current.ResetCount}: the TPM's restart counter went back");
-            if (current.ResetCount == previous.ResetCount && current.RestartCount == previous.RestartCount && current.Clock < previous.Clock)
+            bool sameBoot = current.ResetCount == previous.ResetCount && current.RestartCount == previous.RestartCount;
+            if (sameBoot && current.Clock < previous.Clock)
                 return new CheckFailure(NodeReasons.ClockRollback,
                     $"the quote's clock {current.Clock} ms is before {previous.Clock} ms of the last accepted quote within the same boot (resetCount {current.ResetCount}, restartCount {current.RestartCount}): the TPM clock went back");
+            if (current.Safe && current.Clock < previous.Clock)
+                return new CheckFailure(NodeReasons.ClockRollback,
+                    $"the quote's clock {current.Clock} ms (resetCount {current.ResetCount}, restartCount {current.RestartCount}) is before {previous.Clock} ms of the last accepted quote (resetCount {previous.ResetCount}, restartCount {previous.RestartCount}) while clockInfo.safe is YES, the TPM's word that it never reported a higher clock: the TPM clock went back");
         }
         if (requireSafe && !current.Safe)
             return new CheckFailure(NodeReasons.ClockUnsafe,

@@ -51,6 +51,9 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
         var requestedEntry = PolicySelectionCache.Get(input.RequestedSelection);
         var requested = requestedEntry.Selection;
         PcrValues values;
+        // Unreadable values fail the verdict, but only after the signature checks (DESIGN.md step 6): a forged quote
+        // is named as forged, whatever it says about its PCR values.
+        string? unreadableValues = null;
         try
         {
             // An honest agent echoes the requested selection text: reuse its parse; anything else is parsed afresh.
@@ -61,8 +64,8 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
         }
         catch (ArgumentException e)
         {
-            return QuoteVerdictResult.Fail(NodeReasons.PcrValuesMismatch,
-                $"the supplied PCR values cannot be read as selection '{response.PcrSelection}' with {digests.Length} digests: {e.Message}");
+            values = PcrValues.Empty;
+            unreadableValues = $"the supplied PCR values cannot be read as selection '{response.PcrSelection}' with {digests.Length} digests: {e.Message}";
         }
 
         var keys = input.Keys ?? throw new ArgumentException("no activated keys were given");
@@ -77,6 +80,8 @@ public sealed class QuoteJudge(PolicyEvaluation evaluation, int maxEvidenceBytes
             RequestedSelection = requested,
             PcrValues = values,
         });
+        if (unreadableValues is not null && (verdict.IsValid || verdict.ReasonCode == NodeReasons.PcrValuesMismatch))
+            return QuoteVerdictResult.Fail(NodeReasons.PcrValuesMismatch, unreadableValues);
         if (!verdict.IsValid)
             return QuoteVerdictResult.Fail(verdict.ReasonCode ?? NodeReasons.VerificationError, verdict.Detail);
         if (verdict.Attest is not { } attest)

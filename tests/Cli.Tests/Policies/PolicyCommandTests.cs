@@ -90,6 +90,20 @@ public sealed class PolicyCommandTests
     }
 
     [Fact]
+    public async Task A_sha1_bank_policy_still_refuses_sha1_signatures()
+    {
+        using var scratch = new ScratchDirectory();
+        var log = scratch.Write("golden.bin", PolicyLogs.Boot());
+        var policy = Path.Combine(scratch.Path, "policy.yaml");
+        (await Attestctl.RunAsync("policy", "from-eventlog", log, "--bank", "sha1", "-o", policy)).AssertExit(0);
+        var text = await File.ReadAllTextAsync(policy, TestContext.Current.CancellationToken);
+        Assert.Contains("pcrSelection: sha1:0,", text);
+        // allowedHashes govern the quote's signature and the AK, not the PCR bank: SHA-1 stays refused there.
+        Assert.DoesNotContain("- sha1", text);
+        (await Attestctl.RunAsync("policy", "check", "--policy", policy, "--eventlog", log)).AssertExit(0);
+    }
+
+    [Fact]
     public async Task Json_policies_and_the_published_schema()
     {
         var (scratch, _, log) = await GoldenAsync();

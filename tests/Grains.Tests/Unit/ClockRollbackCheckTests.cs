@@ -16,8 +16,12 @@ public sealed class ClockRollbackCheckTests
     {
         Assert.Null(Check(50_001, 7, 2));
         Assert.Null(Check(50_000, 7, 2)); // two quotes within one millisecond
-        Assert.Null(Check(10, 7, 3)); // a restart: the clock is compared only within one boot
-        Assert.Null(Check(10, 8, 0)); // a reset: restartCount starts over
+        Assert.Null(Check(50_100, 7, 3)); // a restart: the clock keeps running
+        Assert.Null(Check(50_100, 8, 0)); // a reset: restartCount starts over
+        // After a shutdown without TPM2_Shutdown the clock resumes from its last NV copy, below what was reported, and
+        // safe is NO: allowed where the policy accepts unsafe clocks.
+        Assert.Null(Check(10, 7, 3, safe: false, requireSafe: false));
+        Assert.Null(Check(10, 8, 0, safe: false, requireSafe: false));
         Assert.Null(Check(50_001, 7, 2, firmware: 0x0003_0000_0000_0000)); // a firmware upgrade
         Assert.Null(ClockRollbackCheck.Check(null, new TpmsClockInfo(1, 0, 0, true), 0)); // the first quote sets the baseline
     }
@@ -31,6 +35,13 @@ public sealed class ClockRollbackCheckTests
         Assert.Equal(NodeReasons.ClockRollback, clock.ReasonCode);
         Assert.Contains("49999", clock.Detail);
         Assert.Contains("50000", clock.Detail);
+        // safe = YES vouches for every clock the TPM reported, in any boot: a lower one is restored TPM state.
+        foreach (var (reset, restart) in new (uint, uint)[] { (7, 3), (8, 0) })
+        {
+            var acrossBoots = Check(10, reset, restart)!;
+            Assert.Equal(NodeReasons.ClockRollback, acrossBoots.ReasonCode);
+            Assert.Contains("safe is YES", acrossBoots.Detail);
+        }
         Assert.Equal(NodeReasons.FirmwareRollback, Check(50_001, 7, 2, firmware: 0x0001_0000_0000_0000)!.ReasonCode);
     }
 

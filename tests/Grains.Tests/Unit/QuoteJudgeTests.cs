@@ -100,6 +100,26 @@ public sealed class QuoteJudgeTests : IDisposable
     }
 
     [Fact]
+    public void A_forged_quote_is_named_forged_whatever_its_pcr_values_say()
+    {
+        var honest = Honest();
+        var forged = honest with { Signature = [.. honest.Signature[..^1], (byte)(honest.Signature[^1] ^ 1)] };
+        Assert.Equal("signature-invalid", Judge(forged with { PcrSelection = "nonsense" }).ReasonCode);
+        Assert.Equal("signature-invalid", Judge(forged with { PcrDigests = [.. honest.PcrDigests, new byte[32]] }).ReasonCode);
+        Assert.Equal("signature-invalid", Judge(forged).ReasonCode);
+    }
+
+    [Fact]
+    public void A_safe_clock_below_the_last_accepted_one_fails_in_a_later_boot_too()
+    {
+        var baseline = new ClockBaseline(100_000, 3, 1, 0x20240101);
+        // A restored TPM state resumed once: restartCount moved on, the clock went back, safe still YES.
+        var resumed = Judge(Honest(clock: new TpmsClockInfo(5_000, 3, 2, true)), baseline: baseline);
+        Assert.Equal(NodeReasons.ClockRollback, resumed.ReasonCode);
+        Assert.True(Judge(Honest(clock: new TpmsClockInfo(100_500, 4, 0, true)), baseline: baseline).Passed);
+    }
+
+    [Fact]
     public void Malformed_or_oversized_responses_fail_without_throwing()
     {
         var honest = Honest();

@@ -163,6 +163,14 @@ public sealed class QuoteVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Signature_with_a_hash_the_ak_does_not_use_is_signature_invalid()
+    {
+        // A genuine RSASSA-SHA256 signature (an allowed hash), but the AK's public area says RSASSA-SHA384.
+        var request = GoodRequest() with { AttestationKey = AttestationKeyPublic.FromTpmPublic(WithScheme(_rsa.Public, TpmAlgorithm.RsaSsa, TpmAlgorithm.Sha384)) };
+        AssertFails(request, QuoteFailureReason.SignatureInvalid, "signs only with rsassa-sha384");
+    }
+
+    [Fact]
     public void Validly_signed_garbage_is_attest_malformed()
     {
         var garbage = "not a TPMS_ATTEST at all"u8.ToArray();
@@ -295,9 +303,9 @@ public sealed class QuoteVerifierTests : IDisposable
         return AttestationKeyPublic.FromPem(publicKey.ExportSubjectPublicKeyInfoPem());
     }
 
-    private static TpmPublic WithScheme(TpmPublic key, TpmAlgorithm scheme) => new()
+    private static TpmPublic WithScheme(TpmPublic key, TpmAlgorithm scheme, TpmAlgorithm? hash = null) => new()
     {
-        Type = key.Type, NameAlg = key.NameAlg, Attributes = key.Attributes, Scheme = scheme, SchemeHash = key.SchemeHash,
+        Type = key.Type, NameAlg = key.NameAlg, Attributes = key.Attributes, Scheme = scheme, SchemeHash = hash ?? key.SchemeHash,
         RsaKeyBits = key.RsaKeyBits, RsaExponent = key.RsaExponent, RsaModulus = key.RsaModulus,
     };
 }
