@@ -13,10 +13,4 @@ public sealed record NodeSummary(
     [property: Id(4)] DateTimeOffset PhaseSince,
     [property: Id(5)] DateTimeOffset? LastAttestationTime,
     [property: Id(6)] bool? LastAttestationPassed,
-    [property: Id(7)] DateTimeOffset ReportedAt)
-{
-    /// <summary>True when <paramref name="other"/> differs in anything but the time of the latest verdict (and the report time).</summary>
-    public bool DiffersSignificantlyFrom(NodeSummary other) =>
-        Phase != other.Phase || ReasonCode != other.ReasonCode || PolicyName != other.PolicyName
-        || PhaseSince != other.PhaseSince || LastAttestationPassed != other.LastAttestationPassed;
-}
+    [property: Id(7)] DateTimeOffset ReportedAt);

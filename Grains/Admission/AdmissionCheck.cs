@@ -12,19 +12,21 @@ namespace OrleansAttest.Grains.Admission;
 /// <summary>
 /// Admission (DESIGN.md step 3), in order: the hello is well-formed and for this node → the node is declared (or
 /// undeclared admission is on) → the EK is the declared one (EK public hash, or the declared certificate) → any EK
-/// certificate chains to the EK CA bundle and certifies the presented EK → the AK has the attributes of an
-/// attestation key. Each refusal has its own reason code. Never throws for bad input.
+/// certificate chains to the EK CA bundle and certifies the presented EK, and a node enrolled without a pinned EK
+/// keeps the EK it enrolled with → the AK has the attributes of an attestation key. Each refusal has its own reason
+/// code. Never throws for bad input.
 /// </summary>
 public sealed class AdmissionCheck(EkTrust trust, IOptions<AdmissionOptions> options)
 {
     /// <summary>Public areas are a few hundred bytes; anything far larger is not a TPMT_PUBLIC.</summary>
     public const int MaxPublicAreaBytes = 2048;
 
-    public AdmissionDecision Check(AgentHello? hello, string nodeName, NodeDeclaration? declaration, AttestationPolicy policy)
+    /// <param name="enrolledEkPublic">The EK the node last activated with (its stored TPMT_PUBLIC), if any.</param>
+    public AdmissionDecision Check(AgentHello? hello, string nodeName, NodeDeclaration? declaration, AttestationPolicy policy, byte[]? enrolledEkPublic = null)
     {
         try
         {
-            return CheckCore(hello, nodeName, declaration, policy);
+            return CheckCore(hello, nodeName, declaration, policy, enrolledEkPublic);
         }
         catch (Exception e)
         {
@@ -33,7 +35,7 @@ public sealed class AdmissionCheck(EkTrust trust, IOptions<AdmissionOptions> opt
         }
     }
 
-    private AdmissionDecision CheckCore(AgentHello? hello, string nodeName, NodeDeclaration? declaration, AttestationPolicy policy)
+    private AdmissionDecision CheckCore(AgentHello? hello, string nodeName, NodeDeclaration? declaration, AttestationPolicy policy, byte[]? enrolledEkPublic)
     {
         if (hello is null)
             return AdmissionDecision.Refuse(NodeReasons.MalformedHello, "no hello was given");
@@ -112,6 +114,16 @@ public sealed class AdmissionCheck(EkTrust trust, IOptions<AdmissionOptions> opt
             if (!pinned && !options.Value.AdmitUndeclaredWithTrustedEkCa)
                 return AdmissionDecision.Refuse(NodeReasons.NodeNotDeclared,
                     $"node '{nodeName}' is declared without an EK certificate or EK public hash, and admission by EK CA alone is off");
+        }
+
+        if (!pinned && enrolledEkPublic is { Length: > 0 })
+        {
+            // Admitted by its EK CA alone (undeclared, or declared without a pin): the EK it enrolled with stays its
+            // pin, or any other TPM whose certificate chains to the same bundle could take the node's name over.
+            var enrolled = EkPublicHash.Compute(TpmPublic.Parse(enrolledEkPublic));
+            if (!EkPublicHash.Matches(ek, enrolled))
+                return AdmissionDecision.Refuse(NodeReasons.EkPublicMismatch,
+                    $"node '{nodeName}' enrolled with EK {enrolled} and its declaration pins no EK, so that one stays pinned; the presented EK hashes to {EkPublicHash.Compute(ek)}: to move the node to another TPM, declare that TPM's ekPublicSha256 or ekCertificate");
         }
 
         var validator = trust.GetValidator(out var bundleError);

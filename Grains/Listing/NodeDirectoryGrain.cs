@@ -21,7 +21,7 @@ public sealed class NodeDirectoryGrain(
     TimeProvider time,
     ILogger<NodeDirectoryGrain> logger) : Grain, INodeDirectoryGrain
 {
-    private readonly Dictionary<string, NodeSummary> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DirectoryEntry> _entries = new(StringComparer.Ordinal);
     private bool _dirty;
     private bool _touched;
     /// <summary>True when the phase counts changed since they were last published.</summary>
@@ -36,7 +36,7 @@ public sealed class NodeDirectoryGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in state.State.Entries)
-            _entries[entry.Name] = entry;
+            _entries[entry.Name] = DirectoryEntry.From(entry);
         _lastWrite = time.GetUtcNow();
         _spacing = options.Value.WriteSpacing(_entries.Count);
         var period = options.Value.FlushInterval;
@@ -60,16 +60,19 @@ public sealed class NodeDirectoryGrain(
             // One-way calls may arrive out of order; the newer report wins.
             if (known.ReportedAt > summary.ReportedAt)
                 return Task.CompletedTask;
-            if (known.DiffersSignificantlyFrom(summary))
-                _dirty = _countsChanged = true;
-            else if (known != summary)
-                _touched = true;
+            switch (known.Apply(summary))
+            {
+                case DirectoryChange.Significant:
+                    _dirty = _countsChanged = true;
+                    break;
+                case DirectoryChange.Times:
+                    _touched = true;
+                    break;
+            }
+            return Task.CompletedTask;
         }
-        else
-        {
-            _dirty = _countsChanged = true;
-        }
-        _entries[summary.Name] = summary;
+        _entries[summary.Name] = DirectoryEntry.From(summary);
+        _dirty = _countsChanged = true;
         return Task.CompletedTask;
     }
 
@@ -85,16 +88,17 @@ public sealed class NodeDirectoryGrain(
 
     public Task<IReadOnlyList<NodeSummary>> ListAsync(NodePhase? phase, string? after, int limit)
     {
-        IEnumerable<NodeSummary> query = _entries.Values;
+        IEnumerable<DirectoryEntry> query = _entries.Values;
         if (phase is { } p)
             query = query.Where(e => e.Phase == p);
         if (!string.IsNullOrEmpty(after))
             query = query.Where(e => string.CompareOrdinal(e.Name, after) > 0);
-        IReadOnlyList<NodeSummary> page = query.OrderBy(e => e.Name, StringComparer.Ordinal).Take(Math.Clamp(limit, 1, NodeDirectory.MaxListLimit + 1)).ToArray();
+        IReadOnlyList<NodeSummary> page = query.OrderBy(e => e.Name, StringComparer.Ordinal).Take(Math.Clamp(limit, 1, NodeDirectory.MaxListLimit + 1))
+            .Select(e => e.ToSummary()).ToArray();
         return Task.FromResult(page);
     }
 
-    public Task<NodeSummary?> GetAsync(string name) => Task.FromResult(_entries.GetValueOrDefault(name));
+    public Task<NodeSummary?> GetAsync(string name) => Task.FromResult(_entries.GetValueOrDefault(name)?.ToSummary());
 
     public Task<IReadOnlyDictionary<NodePhase, int>> CountsAsync() => Task.FromResult(Count());
 
@@ -131,7 +135,7 @@ public sealed class NodeDirectoryGrain(
         try
         {
             // Memory is the truth here (node grains report again on every change); the stored copy is not folded in.
-            await state.WriteRecoveringEtagAsync(s => s.Entries = [.. _entries.Values], null, logger, $"Node directory shard {Shard}");
+            await state.WriteRecoveringEtagAsync(s => s.Entries = [.. _entries.Values.Select(e => e.ToSummary())], null, logger, $"Node directory shard {Shard}");
             _lastWrite = time.GetUtcNow();
             _spacing = options.Value.WriteSpacing(_entries.Count);
         }

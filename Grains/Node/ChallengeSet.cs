@@ -12,12 +12,18 @@ public static class ChallengeSet
     public static List<PendingChallenge> Live(IEnumerable<PendingChallenge> pending, DateTimeOffset now) =>
         [.. pending.Where(c => c.ExpiresAt >= now).OrderBy(c => c.HelloAt)];
 
-    /// <summary><paramref name="live"/> plus <paramref name="added"/>, dropping the oldest beyond <paramref name="max"/>.</summary>
-    public static List<PendingChallenge> Add(List<PendingChallenge> live, PendingChallenge added, int max)
+    /// <summary>
+    /// <paramref name="live"/> plus <paramref name="added"/>, dropping the oldest beyond <paramref name="max"/> — the
+    /// oldest that <paramref name="keep"/> does not protect, while there is one.
+    /// </summary>
+    public static List<PendingChallenge> Add(List<PendingChallenge> live, PendingChallenge added, int max, Func<PendingChallenge, bool>? keep = null)
     {
         var result = new List<PendingChallenge>(live) { added };
         while (result.Count > Math.Max(1, max))
-            result.RemoveAt(0);
+        {
+            int evict = keep is null ? 0 : result.FindIndex(c => !ReferenceEquals(c, added) && !keep(c));
+            result.RemoveAt(evict >= 0 ? evict : 0);
+        }
         return result;
     }
 

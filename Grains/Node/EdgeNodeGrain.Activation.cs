@@ -60,7 +60,8 @@ public sealed partial class EdgeNodeGrain
             }
             if (!sameEk)
                 s.Baseline = null;
-                _eventLog = null;
+            // The agent may have restarted with its log: the next request asks for it from byte 0.
+            _eventLog = null;
             s.EkPublic = pending.EkPublic;
             s.AkPublic = pending.AkPublic;
             s.ChannelId = channel.GetGrainId().ToString();

@@ -42,8 +42,9 @@ public sealed partial class EdgeNodeGrain
         if (lookup.Policy is not { } policy)
             return await RefuseHelloAsync(NodeReasons.PolicyNotFound, $"policy '{policyName}' of node '{NodeName}' does not exist");
 
-        // A node admitted earlier by its EK CA keeps the EK it enrolled with: its pinned hash is checked like a declaration.
-        var decision = admission.Check(hello, NodeName, State.Declaration, policy);
+        // A node admitted earlier by its EK CA keeps the EK it enrolled with: its pinned hash is checked like a declaration,
+        // and so is the enrolled EK of a node declared without a pin.
+        var decision = admission.Check(hello, NodeName, State.Declaration, policy, State.EkPublic);
         if (!decision.Admitted)
             return await RefuseHelloAsync(decision.ReasonCode!, decision.Detail);
 
@@ -58,7 +59,12 @@ public sealed partial class EdgeNodeGrain
         // An AK that already holds a live challenge may renew it only while another token is left for an AK holding none
         // (the real agent's, when impostors with AKs of their own keep renewing theirs).
         var holdsLive = live.Any(c => ChallengeSet.Matches(c, hello));
-        if (!_helloLimiter.TryTake(now, holdsLive ? 1 : 0, out var retryAfter))
+        // The node's enrolled EK and AK again (its agent reconnecting) are not rate limited, and their challenge is never
+        // the one evicted: a flood of hellos with other AKs (the EK public is no secret) must not keep an enrolled node
+        // from re-activating until it is Unreachable. Only that TPM can prove the challenge, and a repeated hello gets the
+        // pending one back (above), so this issues at most two new challenges per ChallengeLifetime.
+        bool enrolledKeys = IsEnrolledKeys(hello.EkPublic, hello.AkPublic);
+        if (!enrolledKeys && !_helloLimiter.TryTake(now, holdsLive ? 1 : 0, out var retryAfter))
         {
             if (ChallengeSet.Reusable(live, IssuedChallenges, hello, now, TimeSpan.Zero) is { } stillValid)
                 return Reissued(stillValid, decision.Detail);
@@ -98,7 +104,7 @@ public sealed partial class EdgeNodeGrain
                 UndeclaredPolicyName = State.Declaration is null ? policyName : null,
             };
             // Earlier challenges stay valid (up to the bound): another stream's hello never invalidates this one's.
-            var kept = ChallengeSet.Add(live, pending, options.MaxPendingChallenges);
+            var kept = ChallengeSet.Add(live, pending, options.MaxPendingChallenges, keep: c => IsEnrolledKeys(c.EkPublic, c.AkPublic));
             State.SetChallenges(kept);
             await PersistAsync();
             var challenge = new ActivationChallenge(sessionId, credential.CredentialBlob, credential.EncryptedSecret, expiresAt);
@@ -111,6 +117,10 @@ public sealed partial class EdgeNodeGrain
             CryptographicOperations.ZeroMemory(secret);
         }
     }
+
+    /// <summary>Whether <paramref name="ekPublic"/> and <paramref name="akPublic"/> are the ones this node last activated with.</summary>
+    private bool IsEnrolledKeys(ReadOnlySpan<byte> ekPublic, ReadOnlySpan<byte> akPublic) =>
+        State.EkPublic is { } ek && State.AkPublic is { } ak && ek.AsSpan().SequenceEqual(ekPublic) && ak.AsSpan().SequenceEqual(akPublic);
 
     private HelloResult Reissued(ActivationChallenge challenge, string admissionDetail)
     {

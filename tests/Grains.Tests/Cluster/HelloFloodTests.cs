@@ -78,6 +78,50 @@ public sealed class HelloFloodTests(EmbeddedClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task An_enrolled_agent_reconnects_at_once_through_a_flood_of_hellos_with_ever_new_AKs()
+    {
+        await using var agent = await DeclaredAgentAsync("edge-flood-enrolled");
+        await agent.EnrollAsync();
+        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
+        using var stop = new CancellationTokenSource();
+        long limited = 0, sent = 0;
+        // Four attackers with the node's public EK and a fresh AK on every hello: each would take a token and push out
+        // the oldest pending challenge.
+        var attackers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var ak = OtherAk(agent, (byte)(n * 60 + i % 60));
+                ak[^2] ^= (byte)(i / 60);
+                var result = await agent.Grain.HelloAsync(agent.Hello(akPublic: ak));
+                Interlocked.Increment(ref sent);
+                if (result.ReasonCode == NodeReasons.HelloRateLimited)
+                    Interlocked.Increment(ref limited);
+            }
+        })).ToArray();
+        try
+        {
+            await Wait.UntilAsync(() => Interlocked.Read(ref limited) > 50, "the attackers are rate limited");
+            // The agent's connection drops and it comes back with its enrolled EK and AK, three times: each hello is
+            // answered with a challenge the flood neither refuses nor evicts, and each proof activates.
+            for (int reconnect = 0; reconnect < 3; reconnect++)
+            {
+                var hello = await agent.SayHelloAsync();
+                Assert.True(hello.Accepted, $"reconnect {reconnect}: {hello.ReasonCode}: {hello.Detail} ({Interlocked.Read(ref sent)} attacker hellos)");
+                await Task.Delay(200, TestContext.Current.CancellationToken); // the flood goes on between hello and proof
+                var activated = await agent.ActivateAsync(hello.Challenge!);
+                Assert.True(activated.Accepted, $"reconnect {reconnect}: {activated.ReasonCode}: {activated.Detail}");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(attackers);
+        }
+        Assert.Equal(NodePhase.Attested, (await agent.Grain.GetStatusAsync()).Phase);
+    }
+
+    [Fact]
     public async Task An_attacker_flooding_hellos_with_the_real_EK_cannot_stop_the_real_agent_from_activating()
     {
         // Challenges live 3 s in this fixture (2 min by default), so the agent may need a few hellos on a loaded machine.

@@ -104,9 +104,10 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     {
         await using var first = await OrleansAttest.Fixtures.SwtpmInstance.StartAsync(TestContext.Current.CancellationToken);
         await using var second = await OrleansAttest.Fixtures.SwtpmInstance.StartAsync(TestContext.Current.CancellationToken);
-        // One bundle trusting both TPMs' (local) EK CAs.
+        await using var third = await OrleansAttest.Fixtures.SwtpmInstance.StartAsync(TestContext.Current.CancellationToken);
+        // One bundle trusting all three TPMs' (local) EK CAs.
         var bundle = TestDirectory.Create("ek-ca");
-        foreach (var (tpm, i) in new[] { (first, 1), (second, 2) })
+        foreach (var (tpm, i) in new[] { (first, 1), (second, 2), (third, 3) })
         {
             File.Copy(tpm.IssuerCertificatePath, Path.Combine(bundle, $"issuer{i}.pem"));
             File.Copy(tpm.RootCertificatePath, Path.Combine(bundle, $"root{i}.pem"));
@@ -128,11 +129,40 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             Assert.Equal("fleet-default", attested.PolicyName);
             Assert.Equal(agent.EkPublicSha256, attested.EkPublicSha256);
 
-            // Another TPM with an equally trusted certificate cannot take over the name: the first EK is pinned.
-            await using var impostor = await SwtpmAgent.StartAsync("edge-auto", factory, second);
-            var hello = await impostor.SayHelloAsync();
-            Assert.Equal(NodeReasons.EkPublicMismatch, hello.ReasonCode);
+            // Another TPM with an equally trusted certificate cannot take over the name: the first EK is pinned...
+            await using (var impostor = await SwtpmAgent.StartAsync("edge-auto", factory, second))
+            {
+                Assert.Equal(NodeReasons.EkPublicMismatch, (await impostor.SayHelloAsync()).ReasonCode);
+                // ... and stays pinned when an operator declares the node later without a pin (to set its policy, say).
+                await agent.Grain.DeclareAsync(new NodeDeclaration("edge-auto", "fleet-default"));
+                var again = await impostor.SayHelloAsync();
+                Assert.True(again.ReasonCode == NodeReasons.EkPublicMismatch, $"{again.ReasonCode}: {again.Detail}");
+                Assert.Contains("stays pinned", again.Detail);
+            }
             Assert.Equal(NodePhase.Attested, (await agent.Grain.GetStatusAsync()).Phase);
+
+            // Declared without a pin from the start: the EK it enrolled with is pinned all the same.
+            await using var unpinned = await SwtpmAgent.StartAsync("edge-unpinned", factory, third);
+            await unpinned.Grain.DeclareAsync(new NodeDeclaration("edge-unpinned", "fleet-default"));
+            await unpinned.EnrollAsync();
+            await Wait.ForPhaseAsync(unpinned.Grain, NodePhase.Attested);
+            await using (var taker = await SwtpmAgent.StartAsync("edge-unpinned", factory, second))
+                Assert.Equal(NodeReasons.EkPublicMismatch, (await taker.SayHelloAsync()).ReasonCode);
+            var kept = await unpinned.Grain.GetStatusAsync();
+            Assert.Equal(NodePhase.Attested, kept.Phase);
+            Assert.Equal(unpinned.EkPublicSha256, kept.EkPublicSha256);
+
+            // A challenge issued while the node was undeclared is not proven after an operator declared it: the
+            // declaration must be checked first (say hello again).
+            await using var late = await SwtpmAgent.StartAsync("edge-late", factory, second);
+            var undeclaredHello = await late.SayHelloAsync();
+            Assert.True(undeclaredHello.Accepted, undeclaredHello.Detail);
+            await late.Grain.DeclareAsync(new NodeDeclaration("edge-late", "fleet-default", EkPublicSha256: late.EkPublicSha256));
+            var stale = await late.ActivateAsync(undeclaredHello.Challenge!);
+            Assert.Equal(NodeReasons.NoChallenge, stale.ReasonCode);
+            Assert.Contains("was declared after challenge", stale.Detail);
+            await late.EnrollAsync();
+            await Wait.ForPhaseAsync(late.Grain, NodePhase.Attested);
         }
         finally
         {

@@ -48,6 +48,25 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Pinning_another_TPM_ends_the_challenges_issued_to_the_previously_declared_one()
+    {
+        await TestPolicies.SetAsync(Factory, TestPolicies.Fast("open"));
+        await using var before = await SwtpmAgent.StartAsync("edge-repinned", Factory);
+        await using var after = await SwtpmAgent.StartAsync("edge-repinned", Factory);
+        await before.Grain.DeclareAsync(new NodeDeclaration("edge-repinned", "open", EkPublicSha256: before.EkPublicSha256));
+        var hello = await before.SayHelloAsync();
+        Assert.True(hello.Accepted, hello.Detail);
+
+        // The operator replaces the device before it activated: the old TPM's challenge ends with the old pin.
+        await before.Grain.DeclareAsync(new NodeDeclaration("edge-repinned", "open", EkPublicSha256: after.EkPublicSha256));
+        Assert.Equal(NodeReasons.NoChallenge, (await before.ActivateAsync(hello.Challenge!)).ReasonCode);
+        Assert.Equal(NodeReasons.EkPublicMismatch, (await before.SayHelloAsync()).ReasonCode);
+        await after.EnrollAsync();
+        var status = await Wait.ForPhaseAsync(after.Grain, NodePhase.Attested);
+        Assert.Equal(after.EkPublicSha256, status.EkPublicSha256);
+    }
+
+    [Fact]
     public async Task An_undeclared_node_is_refused_without_leaving_state_or_audit()
     {
         await using var agent = await SwtpmAgent.StartAsync("edge-undeclared-" + Guid.NewGuid().ToString("N")[..6], Factory);

@@ -384,6 +384,12 @@ public sealed class SwtpmAgent : IAgentChannel, IAsyncDisposable
         await _tpmLock.WaitAsync();
         try
         {
+            // A shared swtpm has three transient object slots: free this agent's AK and EK for the next agent on it.
+            if (!_ownsTpm)
+            {
+                await _ak.DisposeAsync();
+                await _ek.DisposeAsync();
+            }
             await _client.DisposeAsync();
         }
         finally

@@ -89,6 +89,24 @@ public sealed class AdmissionCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_node_admitted_by_its_EK_CA_alone_keeps_the_EK_it_enrolled_with()
+    {
+        var byCa = Check(_device.Tpm.CaDirectory, admitUndeclared: true);
+        byte[] deviceEk = [.. _device.EkPublic.ToBytes()], otherEk = [.. _other.EkPublic.ToBytes()];
+        foreach (var declaration in new[] { null, new NodeDeclaration("edge-a", "p") })
+        {
+            Assert.True(byCa.Check(_device.Hello(), "edge-a", declaration, Policy, enrolledEkPublic: deviceEk).Admitted);
+            // Enrolled with another TPM: this one's certificate chains just as well, but the name is taken.
+            var takeover = byCa.Check(_device.Hello(), "edge-a", declaration, Policy, enrolledEkPublic: otherEk);
+            Assert.Equal(NodeReasons.EkPublicMismatch, takeover.ReasonCode);
+            Assert.Contains($"enrolled with EK {_other.EkPublicSha256}", takeover.Detail);
+            Assert.Contains("stays pinned", takeover.Detail);
+        }
+        // A declared pin is the operator's word: it moves the node to the TPM it names.
+        Assert.True(Check().Check(_device.Hello(), "edge-a", ByHash, Policy, enrolledEkPublic: otherEk).Admitted);
+    }
+
+    [Fact]
     public void Malformed_hellos_and_non_attestation_keys_are_refused()
     {
         var check = Check();
