@@ -28,7 +28,12 @@ public static class BootComponents
                 case IplEvent { Kind: IplKind.GrubCommand } grub:
                     var words = grub.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                     if (words.Length >= 2 && KernelCommands.Contains(words[0]))
+                    {
                         kernelPaths.Add(StripDevice(words[1]));
+                        // The linux command's arguments are the kernel command line GRUB passes on; its measured text
+                        // proves them, while the separate "kernel_cmdline:" event could be relabelled as another command.
+                        found.Add(new BootComponent(BootComponentKind.CommandLine, e, string.Join(' ', words.Skip(1)), "arguments of GRUB's linux command"));
+                    }
                     else if (words.Length >= 2 && InitrdCommands.Contains(words[0]))
                         foreach (var path in words.Skip(1))
                             initrdPaths.Add(StripDevice(path));

@@ -25,11 +25,11 @@ public static class MeasuredBootPolicyGenerator
         var covered = pcrs.ToHashSet();
         var scope = events.Where(e => e.ExtendsPcr && covered.Contains(e.PcrIndex)).ToList();
         string Hex(TcgEvent e) => MeasuredBootRules.Hex(e, bank);
-        string[] Variable(string variable) => scope.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig
-            && e.Detail is UefiVariableData { IsSignatureDatabase: true } v && v.UnicodeName == variable) is { } found ? [Hex(found)] : [];
+        // The variables as the rules find them (the firmware's one measurement before PCR 7's separator).
+        string[] Variable(string variable) => MeasuredBootRules.FindVariable(scope, variable, bank, out _) is { } found ? [Hex(found)] : [];
 
-        var secureBoot = scope.LastOrDefault(e => e.PcrIndex == 7 && e.Detail is UefiVariableData { IsSecureBoot: true })?.Detail is UefiVariableData { SecureBootEnabled: true };
-        var dbx = scope.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig && e.Detail is UefiVariableData { UnicodeName: "dbx", IsSignatureDatabase: true });
+        var secureBoot = MeasuredBootRules.ConfigVariable(scope, "SecureBoot", v => v.IsSecureBoot, bank, out _)?.Detail is UefiVariableData { SecureBootEnabled: true };
+        var dbx = MeasuredBootRules.FindVariable(scope, "dbx", bank, out _);
         var components = BootComponents.Find(scope);
         string[] Of(BootComponentKind kind) => components.Where(c => c.Kind == kind).Select(c => Hex(c.Event)).Distinct().ToArray();
         var separators = covered.Where(p => p is >= 0 and <= 7).ToList();
@@ -41,7 +41,8 @@ public static class MeasuredBootPolicyGenerator
             Kek = Variable("KEK"),
             Db = Variable("db"),
             DbxContains = dbx?.Detail is UefiVariableData d ? MeasuredBootRules.Entries(d).Distinct().ToArray() : [],
-            BootApplications = scope.Where(e => e.PcrIndex == 4 && e.Type == EventType.EfiBootServicesApplication).Select(Hex).Distinct().ToArray(),
+            // Every measurement in PCR 4 but separators and action strings: the rule judges them all by digest.
+            BootApplications = scope.Where(e => e.PcrIndex == 4 && !MeasuredBootRules.IsFixedMeasurement(e, bank)).Select(Hex).Distinct().ToArray(),
             Kernels = Of(BootComponentKind.Kernel),
             Initrds = Of(BootComponentKind.Initrd),
             CommandLines = components.Where(c => c.Kind == BootComponentKind.CommandLine && c.Text is not null && MeasuredBootRules.TextBound(c.Event, bank))

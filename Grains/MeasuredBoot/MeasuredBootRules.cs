@@ -10,7 +10,10 @@ namespace OrleansAttest.Grains.MeasuredBoot;
 /// Only events in PCRs the quote covers count (others were never checked against the TPM), digests are those of
 /// one bank (the policy's first quoted bank), and an event's data counts only where its digest is computed over it
 /// (SecureBoot, the signature databases, command lines): the data is outside input, the digest is what the TPM saw.
-/// Any-of lists; a rule with nothing to look at fails — a rule never passes what it could not see.
+/// An event's type and description are not measured either, so a rule never takes "which event is the one to judge"
+/// from them alone: every measurement in PCR 4 is judged by its digest, PCR 7's configuration variables count only
+/// once and before PCR 7's separator, and GRUB's commands are judged by their measured text. Any-of lists; a rule with
+/// nothing to look at fails — a rule never passes what it could not see.
 /// </summary>
 public static class MeasuredBootRules
 {
@@ -36,7 +39,7 @@ public static class MeasuredBootRules
         if (rules.Initrds is { Length: > 0 })
             verdicts.Add(Components(components, inScope, bank, BootComponentKind.Initrd, "initrds", "initrd", rules.Initrds, MeasuredBootReasons.InitrdNotAllowed));
         if (rules.CommandLines is { Length: > 0 })
-            verdicts.Add(CommandLines(components, bank, rules.CommandLines));
+            verdicts.Add(CommandLines(components, inScope, bank, rules.CommandLines));
         if (rules.RequireSeparators)
             verdicts.Add(Separators(inScope, bank, covered));
         if (rules.AllowedEventTypes is { Length: > 0 })
@@ -55,7 +58,9 @@ public static class MeasuredBootRules
         const string rule = "requireSecureBoot";
         if (!covered.Contains(7))
             return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, "PCR 7 is not quoted, so the SecureBoot variable cannot be judged");
-        var e = events.LastOrDefault(x => x.PcrIndex == 7 && x.Type == EventType.EfiVariableDriverConfig && x.Detail is UefiVariableData { IsSecureBoot: true });
+        var e = ConfigVariable(events, "SecureBoot", v => v.IsSecureBoot, bank, out var problem);
+        if (problem is not null)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, problem);
         if (e is null)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, "the SecureBoot variable is not measured in PCR 7");
         var variable = (UefiVariableData)e.Detail!;
@@ -72,7 +77,9 @@ public static class MeasuredBootRules
     {
         if (!covered.Contains(7))
             return RuleVerdict.Fail(rule, reason, $"PCR 7 is not quoted, so {variableName} cannot be judged");
-        var e = FindVariable(events, variableName);
+        var e = FindVariable(events, variableName, bank, out var problem);
+        if (problem is not null)
+            return RuleVerdict.Fail(rule, reason, problem);
         if (e is null)
             return RuleVerdict.Fail(rule, reason, $"{variableName} is not measured in PCR 7");
         var hex = Hex(e, bank);
@@ -90,7 +97,9 @@ public static class MeasuredBootRules
         const string rule = "dbxContains";
         if (!covered.Contains(7))
             return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, "PCR 7 is not quoted, so dbx cannot be judged");
-        var e = FindVariable(events, "dbx");
+        var e = FindVariable(events, "dbx", bank, out var problem);
+        if (problem is not null)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, problem);
         if (e is null)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, "dbx is not measured in PCR 7");
         var variable = (UefiVariableData)e.Detail!;
@@ -109,24 +118,29 @@ public static class MeasuredBootRules
         const string rule = "bootApplications";
         if (!covered.Contains(4))
             return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "PCR 4 is not quoted, so boot applications cannot be judged");
-        var apps = events.Where(e => e.PcrIndex == 4 && e.Type == EventType.EfiBootServicesApplication).ToList();
-        if (apps.Count == 0)
-            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "no EV_EFI_BOOT_SERVICES_APPLICATION is measured in PCR 4");
-        foreach (var app in apps)
-            if (!allowed.Contains(Hex(app, bank), StringComparer.OrdinalIgnoreCase))
+        // Every measurement in PCR 4, whatever type the log gives it: retyping a boot application's event (its type is
+        // not measured) must not take it out of the judgement.
+        int apps = 0;
+        foreach (var e in events.Where(e => e.PcrIndex == 4))
+        {
+            if (allowed.Contains(Hex(e, bank), StringComparer.OrdinalIgnoreCase))
+                apps++;
+            else if (!IsFixedMeasurement(e, bank))
                 return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed,
-                    $"{Describe(app, bank)} {Path(app)}is not an allowed boot application");
-        return RuleVerdict.Pass(rule, $"all {apps.Count} boot applications are allowed");
+                    $"{Describe(e, bank)} {Path(e)}is not an allowed boot application (every measurement in PCR 4 must be one, a separator or a PC Client action string its digest proves)");
+        }
+        if (apps == 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "no allowed boot application is measured in PCR 4");
+        return RuleVerdict.Pass(rule, $"all {apps} boot application measurement(s) in PCR 4 are allowed");
     }
 
     private static RuleVerdict Components(IReadOnlyList<BootComponent> components, List<TcgEvent> events, TpmAlgorithm bank, BootComponentKind kind,
         string rule, string what, string[] allowed, string reason)
     {
-        var unboundGrubCommand = events.FirstOrDefault(e => e.Detail is IplEvent { Kind: IplKind.GrubCommand } && !TextBound(e, bank));
         var mine = components.Where(c => c.Kind == kind).ToList();
         // GRUB's commands say which file is the kernel; one whose text is not what was measured could hide it.
-        if (unboundGrubCommand is { } forged)
-            return RuleVerdict.Fail(rule, reason, $"{Describe(forged, bank)}: the GRUB command it claims is not what was measured, so which file is the {what} cannot be told");
+        if (UnprovenText(events, bank) is { } forged)
+            return RuleVerdict.Fail(rule, reason, $"{Describe(forged, bank)}: {UnprovenProblem(forged)}, so which file is the {what} cannot be told");
         if (mine.Count == 0)
             return RuleVerdict.Fail(rule, reason, $"no {what} measurement is found in the quoted PCRs");
         foreach (var c in mine)
@@ -135,9 +149,12 @@ public static class MeasuredBootRules
         return RuleVerdict.Pass(rule, $"all {mine.Count} {what} measurement(s) are allowed");
     }
 
-    private static RuleVerdict CommandLines(IReadOnlyList<BootComponent> components, TpmAlgorithm bank, string[] allowed)
+    private static RuleVerdict CommandLines(IReadOnlyList<BootComponent> components, List<TcgEvent> events, TpmAlgorithm bank, string[] allowed)
     {
         const string rule = "commandLines";
+        // A command line is found by its text; a measurement in PCR 8 whose text is not what was measured could be one.
+        if (UnprovenText(events, bank) is { } forged)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed, $"{Describe(forged, bank)}: {UnprovenProblem(forged)}, so it could be a command line");
         var lines = components.Where(c => c.Kind == BootComponentKind.CommandLine).ToList();
         if (lines.Count == 0)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed, "no kernel command line is measured in the quoted PCRs (8 or 12)");
@@ -148,7 +165,7 @@ public static class MeasuredBootRules
                     $"{Describe(c.Event, bank)}: its digest is not the hash of the command line it claims, so the text cannot be trusted");
             if (!allowed.Contains(c.Text, StringComparer.Ordinal))
                 return RuleVerdict.Fail(rule, MeasuredBootReasons.CmdlineNotAllowed,
-                    $"{Describe(c.Event, bank)}: command line '{EventText.Escape(c.Text ?? "")}' is not allowed");
+                    $"{Describe(c.Event, bank)}: command line '{EventText.Escape(c.Text ?? "")}' ({c.How}) is not allowed");
         }
         return RuleVerdict.Pass(rule, $"all {lines.Count} command line(s) are allowed");
     }
@@ -181,9 +198,61 @@ public static class MeasuredBootRules
         return RuleVerdict.Pass(rule, $"all {events.Count} events in the quoted PCRs have expected types");
     }
 
-    private static TcgEvent? FindVariable(List<TcgEvent> events, string name) =>
-        events.LastOrDefault(e => e.PcrIndex == 7 && e.Type == EventType.EfiVariableDriverConfig
-            && e.Detail is UefiVariableData { IsSignatureDatabase: true } v && v.UnicodeName == name);
+    internal static TcgEvent? FindVariable(IReadOnlyList<TcgEvent> events, string name, TpmAlgorithm bank, out string? problem) =>
+        ConfigVariable(events, name, v => v.IsSignatureDatabase && v.UnicodeName == name, bank, out problem);
+
+    /// <summary>
+    /// The one measurement of a Secure Boot configuration variable. The firmware measures each into PCR 7 once, before
+    /// PCR 7's EV_SEPARATOR (PC Client PFP 3.3.4.8); one after the separator or a second one was extended later by
+    /// whoever could reach the TPM, to mask the firmware's. Null when none is measured; <paramref name="problem"/> says
+    /// why the one found cannot be judged.
+    /// </summary>
+    internal static TcgEvent? ConfigVariable(IReadOnlyList<TcgEvent> events, string name, Func<UefiVariableData, bool> isIt, TpmAlgorithm bank, out string? problem)
+    {
+        problem = null;
+        var pcr7 = events.Where(e => e.PcrIndex == 7).ToList();
+        var found = pcr7.Where(e => e.Type == EventType.EfiVariableDriverConfig && e.Detail is UefiVariableData v && isIt(v)).ToList();
+        if (found.Count == 0)
+            return null;
+        var separator = pcr7.FirstOrDefault(e => e.Type == EventType.Separator);
+        if (separator is null)
+            problem = $"PCR 7 has no EV_SEPARATOR, so the firmware's measurement of {name} cannot be told from one made after boot";
+        else if (found.FirstOrDefault(e => e.Number > separator.Number) is { } late)
+            problem = $"{Describe(late, bank)}: {name} is measured after PCR 7's EV_SEPARATOR (event #{separator.Number}), where the firmware measures no configuration";
+        else if (found.Count > 1)
+            problem = $"{name} is measured {found.Count} times in PCR 7 (events #{string.Join(", #", found.Select(e => e.Number))}); the firmware measures it once";
+        return found[0];
+    }
+
+    /// <summary>
+    /// The first measurement in PCR 8 that is not a boot loader's text measurement (EV_IPL) whose digest is the hash of
+    /// its text. GRUB measures every command and the kernel command line there, systemd-boot its command line: text
+    /// whose digest is proven is what rules may read, and an event retyped or relabelled to hide its text is refused.
+    /// </summary>
+    private static TcgEvent? UnprovenText(List<TcgEvent> events, TpmAlgorithm bank) =>
+        events.FirstOrDefault(e => e.PcrIndex == 8 && (e.Type != EventType.Ipl || !TextBound(e, bank)));
+
+    private static string UnprovenProblem(TcgEvent e) => e.Type == EventType.Ipl
+        ? "the text it claims is not what was measured"
+        : $"PCR 8 holds boot loader text measurements (EV_IPL), not {e.TypeName}";
+
+    private static readonly HashSet<string> ActionStrings = new(StringComparer.Ordinal)
+    {
+        "Calling EFI Application from Boot Option", "Returning from EFI Application from Boot Option", "Exit Boot Services Invocation",
+        "Exit Boot Services Returned with Failure", "Exit Boot Services Returned with Success", "BOOT ATTEMPTS OMITTED",
+    };
+
+    /// <summary>
+    /// A measurement with a fixed meaning, proven by its digest: a normal EV_SEPARATOR, or an EV_EFI_ACTION /
+    /// EV_OMIT_BOOT_DEVICE_EVENTS carrying one of the PC Client PFP's action strings (10.4.4).
+    /// </summary>
+    internal static bool IsFixedMeasurement(TcgEvent e, TpmAlgorithm bank) => e.Type switch
+    {
+        EventType.Separator => e.Detail is SeparatorEvent { IsError: false } && Bound(e, bank, e.Data),
+        EventType.EfiAction or EventType.OmitBootDeviceEvents =>
+            e.Data.Length <= 64 && ActionStrings.Contains(Encoding.ASCII.GetString(e.Data).TrimEnd('\0')) && TextBound(e, bank),
+        _ => false,
+    };
 
     /// <summary>Hashes of hash entries and SHA-256 thumbprints of certificates; a database that does not parse has none.</summary>
     public static IEnumerable<string> Entries(UefiVariableData variable)
