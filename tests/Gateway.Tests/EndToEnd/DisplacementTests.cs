@@ -44,6 +44,11 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
             // 2. The victim's EK public (which is no secret) with its own AK: challenged, but it cannot activate the credential.
             var stolenEk = await HelloAsync(client, agent.NodeName, victimEk, impostorAk.Public.ToBytes(), proof: RandomNumberGenerator.GetBytes(32));
             Assert.Equal(NodeReasons.ProofInvalid, stolenEk.Refused.ReasonCode);
+            // ... and a proof naming a session this stream was not challenged with (another stream's) is refused by the
+            // gateway itself: a stream binds only with its own challenge.
+            var otherSession = await HelloAsync(client, agent.NodeName, victimEk, impostorAk.Public.ToBytes(), proof: RandomNumberGenerator.GetBytes(32),
+                session: Guid.NewGuid().ToString());
+            Assert.Equal(GatewayReasons.SessionMismatch, otherSession.Refused.ReasonCode);
 
             // 3. A quote response on a stream that was never activated is not routed.
             using (var call = client.Connect(cancellationToken: TestContext.Current.CancellationToken))
@@ -87,8 +92,12 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
         return ek.Public.ToBytes();
     }
 
-    /// <summary>Hello (and, when challenged, <paramref name="proof"/>) on a fresh stream; returns the gateway's last message.</summary>
-    private static async Task<GatewayMessage> HelloAsync(AgentGateway.AgentGatewayClient client, string node, byte[] ekPublic, byte[] akPublic, byte[]? proof)
+    /// <summary>
+    /// Hello (and, when challenged, <paramref name="proof"/> for the challenge's session or <paramref name="session"/>)
+    /// on a fresh stream; returns the gateway's last message.
+    /// </summary>
+    private static async Task<GatewayMessage> HelloAsync(AgentGateway.AgentGatewayClient client, string node, byte[] ekPublic, byte[] akPublic, byte[]? proof,
+        string? session = null)
     {
         using var call = client.Connect();
         await call.RequestStream.WriteAsync(new AgentMessage
@@ -110,7 +119,7 @@ public sealed class DisplacementTests(GatewayClusterFixture fixture, ITestOutput
             {
                 await call.RequestStream.WriteAsync(new AgentMessage
                 {
-                    ActivationProof = new ActivationProof { SessionId = last.ActivationChallenge.SessionId, Proof = ByteString.CopyFrom(proof) },
+                    ActivationProof = new ActivationProof { SessionId = session ?? last.ActivationChallenge.SessionId, Proof = ByteString.CopyFrom(proof) },
                 });
             }
             if (last.BodyCase == GatewayMessage.BodyOneofCase.Refused)
