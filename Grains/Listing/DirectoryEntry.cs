@@ -33,15 +33,16 @@ internal sealed class DirectoryEntry
     /// <summary>Takes <paramref name="summary"/>'s values; returns what changed.</summary>
     public DirectoryChange Apply(NodeSummary summary)
     {
-        var change = Phase != summary.Phase || !string.Equals(ReasonCode, summary.ReasonCode, StringComparison.Ordinal)
-            || !string.Equals(PolicyName, summary.PolicyName, StringComparison.Ordinal)
-            || PhaseSince != summary.PhaseSince || LastAttestationPassed != summary.LastAttestationPassed
+        bool newReason = !string.Equals(ReasonCode, summary.ReasonCode, StringComparison.Ordinal);
+        bool newPolicy = !string.Equals(PolicyName, summary.PolicyName, StringComparison.Ordinal);
+        var change = newReason || newPolicy || Phase != summary.Phase || PhaseSince != summary.PhaseSince
+            || LastAttestationPassed != summary.LastAttestationPassed
             ? DirectoryChange.Significant
             : LastAttestationTime != summary.LastAttestationTime || ReportedAt != summary.ReportedAt ? DirectoryChange.Times
             : DirectoryChange.None;
-        if (!string.Equals(ReasonCode, summary.ReasonCode, StringComparison.Ordinal))
+        if (newReason)
             ReasonCode = summary.ReasonCode;
-        if (!string.Equals(PolicyName, summary.PolicyName, StringComparison.Ordinal))
+        if (newPolicy)
             PolicyName = summary.PolicyName;
         Copy(summary);
         return change;

@@ -75,8 +75,9 @@ public sealed partial class EdgeNodeGrain
         // A challenge issued under the previous declaration to an EK this one does not pin ends here (its TPM is no
         // longer the declared one; without this it could still activate until the challenge expired).
         var challenges = State.PendingChallenges();
-        if (challenges.Any(c => PinMismatch(declaration, c.EkPublic) is not null))
-            State.SetChallenges(challenges.Where(c => PinMismatch(declaration, c.EkPublic) is null));
+        var stillPinned = challenges.Where(c => PinMismatch(declaration, c.EkPublic) is null).ToList();
+        if (stillPinned.Count != challenges.Length)
+            State.SetChallenges(stillPinned);
         if (State.PhaseSince == default)
             State.PhaseSince = Now;
         if (!trusted && State.Phase == NodePhase.Pending && !declaration.Suspend && State.ReasonCode == NodeReasons.NodeSuspended)
