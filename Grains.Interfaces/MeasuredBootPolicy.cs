@@ -3,7 +3,8 @@ namespace OrleansAttest.Grains.Interfaces;
 /// <summary>
 /// Measured-boot rules: what the replayed UEFI event log must show (DESIGN.md "Policies"; the reference-state idea of
 /// Keylime's measured-boot policy). Every list is any-of and lower-case hex digests of the quoted bank, as measured,
-/// so an update rolls out by adding the new digest before devices reboot. An empty (or null) list is no rule.
+/// so an update rolls out by adding the new digest before devices reboot; PK, KEK and db entries listed instead of their
+/// variable's digest are an allowlist (every entry must be listed). An empty (or null) list is no rule.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansAttest.MeasuredBootPolicy")]
 public sealed record MeasuredBootPolicy
@@ -11,13 +12,13 @@ public sealed record MeasuredBootPolicy
     /// <summary>The SecureBoot variable measured into PCR 7 must be 1.</summary>
     [Id(0)] public bool RequireSecureBoot { get; init; }
 
-    /// <summary>PK as measured into PCR 7: any of these variable digests or certificate SHA-256 thumbprints.</summary>
+    /// <summary>PK as measured into PCR 7: any of these variable digests, or every entry (certificate SHA-256 thumbprint or hash) listed here.</summary>
     [Id(1)] public string[] Pk { get; init; } = [];
 
-    /// <summary>KEK: any of these variable digests, or one of its certificates has one of these SHA-256 thumbprints.</summary>
+    /// <summary>KEK: any of these variable digests, or every entry (certificate SHA-256 thumbprint or hash) listed here.</summary>
     [Id(2)] public string[] Kek { get; init; } = [];
 
-    /// <summary>db: any of these variable digests, or one of its certificates has one of these SHA-256 thumbprints.</summary>
+    /// <summary>db: any of these variable digests, or every entry (certificate SHA-256 thumbprint or hash) listed here.</summary>
     [Id(3)] public string[] Db { get; init; } = [];
 
     /// <summary>dbx must contain at least these entries (hashes as hex, or certificate SHA-256 thumbprints).</summary>

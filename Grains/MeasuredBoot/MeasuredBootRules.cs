@@ -64,8 +64,8 @@ public static class MeasuredBootRules
         if (e is null)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, "the SecureBoot variable is not measured in PCR 7");
         var variable = (UefiVariableData)e.Detail!;
-        if (!VariableBound(e, bank, variable))
-            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, $"{Describe(e, bank)}: its digest is not the hash of the SecureBoot value it claims, so the value cannot be trusted");
+        if (!VariableBound(e, bank))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled, UnboundVariable(e, bank, "SecureBoot"));
         if (variable.SecureBootEnabled != true)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.SecureBootDisabled,
                 $"{Describe(e, bank)}: SecureBoot is {(variable.VariableData.Length == 0 ? "empty (not set)" : Convert.ToHexStringLower(variable.VariableData))}, not 1");
@@ -86,10 +86,16 @@ public static class MeasuredBootRules
         if (allowed.Contains(hex, StringComparer.OrdinalIgnoreCase))
             return RuleVerdict.Pass(rule, $"{variableName} digest is allowed ({Describe(e, bank)})");
         var variable = (UefiVariableData)e.Detail!;
-        if (VariableBound(e, bank, variable) && Entries(variable).FirstOrDefault(entry => allowed.Contains(entry, StringComparer.OrdinalIgnoreCase)) is { } match)
-            return RuleVerdict.Pass(rule, $"{variableName} holds allowed entry {match} ({Describe(e, bank)})");
-        return RuleVerdict.Fail(rule, reason,
-            $"{Describe(e, bank)}: {variableName} is neither an allowed variable digest nor holds an allowed certificate thumbprint or hash (allowed: {string.Join(", ", allowed)})");
+        if (!VariableBound(e, bank))
+            return RuleVerdict.Fail(rule, reason, UnboundVariable(e, bank, variableName));
+        // An allowlist of entries: one entry nobody listed (a KEK or db certificate added by whoever held the keys) fails it.
+        var entries = Entries(variable).ToList();
+        if (entries.Count == 0)
+            return RuleVerdict.Fail(rule, reason, $"{Describe(e, bank)}: {variableName} is not a listed digest and holds no certificate or hash to compare (allowed: {string.Join(", ", allowed)})");
+        if (entries.FirstOrDefault(entry => !allowed.Contains(entry, StringComparer.OrdinalIgnoreCase)) is { } unlisted)
+            return RuleVerdict.Fail(rule, reason,
+                $"{Describe(e, bank)}: {variableName} holds {unlisted}, which is neither listed nor is the variable's digest (every entry must be listed; allowed: {string.Join(", ", allowed)})");
+        return RuleVerdict.Pass(rule, $"every {variableName} entry is listed ({entries.Count}; {Describe(e, bank)})");
     }
 
     private static RuleVerdict Dbx(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered, string[] required)
@@ -103,8 +109,8 @@ public static class MeasuredBootRules
         if (e is null)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, "dbx is not measured in PCR 7");
         var variable = (UefiVariableData)e.Detail!;
-        if (!VariableBound(e, bank, variable))
-            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, $"{Describe(e, bank)}: its digest is not the hash of the dbx it claims, so its entries cannot be trusted");
+        if (!VariableBound(e, bank))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.DbxEntryMissing, UnboundVariable(e, bank, "dbx"));
         var entries = Entries(variable).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var missing = required.Where(r => !entries.Contains(r)).ToList();
         if (missing.Count > 0)
@@ -272,9 +278,15 @@ public static class MeasuredBootRules
 
     private static string Path(TcgEvent e) => e.Detail is UefiImageLoadEvent image && image.FilePath is { } path ? $"('{EventText.Escape(path)}') " : "";
 
-    /// <summary>PC Client PFP: a variable event's digest is over the whole UEFI_VARIABLE_DATA; some firmware hashes only the value.</summary>
-    private static bool VariableBound(TcgEvent e, TpmAlgorithm bank, UefiVariableData variable) =>
-        Bound(e, bank, e.Data) || Bound(e, bank, variable.VariableData);
+    /// <summary>
+    /// PC Client PFP 10.4.2: a configuration variable's digest is over the whole UEFI_VARIABLE_DATA, so it proves the
+    /// variable's GUID and name as well as its value. A digest of the value alone would let a forged log rename the event
+    /// (an enabled DeployedMode relabelled SecureBoot), so it proves nothing here.
+    /// </summary>
+    private static bool VariableBound(TcgEvent e, TpmAlgorithm bank) => Bound(e, bank, e.Data);
+
+    private static string UnboundVariable(TcgEvent e, TpmAlgorithm bank, string name) =>
+        $"{Describe(e, bank)}: its digest is not the hash of the UEFI_VARIABLE_DATA it logs (GUID, name and value), so neither that it is {name} nor its value is proven";
 
     /// <summary>A string event's digest covers its bytes with or without the terminating NUL(s), or (GRUB) the text after its prefix.</summary>
     internal static bool TextBound(TcgEvent e, TpmAlgorithm bank)

@@ -86,9 +86,14 @@ public static class EventLogParser
         {
             if (events.Count >= MaxEvents)
                 throw reader.Fail($"more than {MaxEvents} events");
-            events.Add(header.Format == EventLogFormat.CryptoAgile
+            var e = header.Format == EventLogFormat.CryptoAgile
                 ? ReadAgileEvent(ref reader, nextNumber, header)
-                : ReadLegacyEvent(ref reader, nextNumber, header, decode: true));
+                : ReadLegacyEvent(ref reader, nextNumber, header, decode: true);
+            // The first event fixes the log's format and digest sizes; a later one cannot change them, so it is a forgery or corruption.
+            if (e.Detail is SpecIdEvent)
+                throw new TpmParseException(reader.Structure,
+                    $"event {nextNumber}: a Spec ID event after the first event (only the log's first event may declare its format)", (int)Math.Min(int.MaxValue, e.Offset));
+            events.Add(e);
             nextNumber++;
         }
     }

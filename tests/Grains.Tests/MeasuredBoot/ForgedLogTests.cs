@@ -69,6 +69,19 @@ public sealed class ForgedLogTests
     }
 
     [Fact]
+    public void A_variable_whose_digest_covers_only_its_value_proves_neither_name_nor_value()
+    {
+        // H(01) is what firmware measuring values alone extends for DeployedMode=1 too: such an event could carry any name.
+        var b = new EventLogBuilder(Tpm.Structures.TpmAlgorithm.Sha256);
+        var logged = new UefiVariableData(EfiGuids.GlobalVariable, "SecureBoot", [1]).ToBytes();
+        b.AddMeasurement(7, EventType.EfiVariableDriverConfig, [1], logged);
+        b.AddSeparator(7);
+        var policy = Policy with { PcrSelection = "sha256:7", MeasuredBoot = new MeasuredBootPolicy { RequireSecureBoot = true } };
+        var failed = FailsWith(Check(policy, Replay(b.Build())), MeasuredBootReasons.SecureBootDisabled);
+        Assert.Contains("not the hash of the UEFI_VARIABLE_DATA it logs (GUID, name and value), so neither that it is SecureBoot nor its value is proven", failed.Detail);
+    }
+
+    [Fact]
     public void A_configuration_variable_measured_twice_is_refused()
     {
         var b = new EventLogBuilder(Tpm.Structures.TpmAlgorithm.Sha256);

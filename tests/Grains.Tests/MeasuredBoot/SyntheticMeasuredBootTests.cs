@@ -95,6 +95,21 @@ public sealed class SyntheticMeasuredBootTests
     }
 
     [Fact]
+    public void Listed_entries_are_an_allowlist_so_an_added_db_certificate_fails()
+    {
+        // Whoever holds a KEK can add a certificate to db; listing the vendor's certificate must not let that one through.
+        var added = Golden with { DbCertificates = [.. Golden.DbCertificates, SyntheticBoot.Certificate("Added with a KEK")] };
+        var log = Replay(added.Bytes());
+        var db = log.Events.Select(e => e.Detail).OfType<UefiVariableData>().Single(v => v.UnicodeName == "db");
+        var entries = MeasuredBootRules.Entries(db).ToArray();
+        Assert.Equal(2, entries.Length);
+        var vendorOnly = Policy with { MeasuredBoot = Policy.MeasuredBoot! with { Db = [entries[0]] } };
+        var failed = FailsWith(Check(vendorOnly, log), MeasuredBootReasons.DbNotAllowed);
+        Assert.Contains($"db holds {entries[1]}, which is neither listed", failed.Detail);
+        AllPass(Check(Policy with { MeasuredBoot = Policy.MeasuredBoot! with { Db = entries } }, log));
+    }
+
+    [Fact]
     public void A_missing_separator_is_refused()
     {
         var b = new EventLogBuilder(TpmAlgorithm.Sha256);

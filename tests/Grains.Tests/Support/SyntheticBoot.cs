@@ -17,6 +17,7 @@ public sealed record SyntheticBoot
 
     public TpmAlgorithm[] Banks { get; init; } = [TpmAlgorithm.Sha256];
     public bool SecureBoot { get; init; } = true;
+    public byte[][] DbCertificates { get; init; } = [DbCertificate];
     public byte[][] Dbx { get; init; } = [SHA256.HashData("revoked-1"u8), SHA256.HashData("revoked-2"u8), SHA256.HashData("revoked-3"u8)];
     public byte[] Shim { get; init; } = "shim 15.7"u8.ToArray();
     public byte[] Grub { get; init; } = "grub 2.06"u8.ToArray();
@@ -44,7 +45,7 @@ public sealed record SyntheticBoot
         b.AddSecureBoot(SecureBoot);
         b.AddSignatureDatabase("PK", [EfiSignatureList.X509(Owner, PkCertificate)]);
         b.AddSignatureDatabase("KEK", [EfiSignatureList.X509(Owner, PkCertificate)]);
-        b.AddSignatureDatabase("db", [EfiSignatureList.X509(Owner, DbCertificate)]);
+        b.AddSignatureDatabase("db", DbCertificates.Select(c => EfiSignatureList.X509(Owner, c)));
         b.AddSignatureDatabase("dbx", Dbx.Length == 0 ? [] : [EfiSignatureList.Sha256(Owner, Dbx)]);
         b.AddSeparator(7);
         b.AddEfiVariable(1, EventType.EfiVariableBoot, EfiGuids.GlobalVariable, "BootOrder", [1, 0]);

@@ -211,6 +211,29 @@ public sealed class EventLogFuzzTests
     }
 
     [Fact]
+    public void A_second_spec_id_event_is_refused_in_a_whole_log_and_in_appended_events()
+    {
+        // One claiming SHA-1 only after a SHA-1 + SHA-256 header: a reader trusting it would stop checking SHA-256.
+        var sha1Only = new SpecIdEvent(0, 0, 2, 0, 2, [new(TpmAlgorithm.Sha1, 20)], []).ToBytes();
+        var good = TwoBankLog();
+        var forged = new EventLogBuilder(TpmAlgorithm.Sha1, TpmAlgorithm.Sha256)
+            .AddEvent(0, EventType.SCrtmVersion, "v1"u8)
+            .AddNoAction(sha1Only)
+            .AddSeparator(0)
+            .Build();
+        var error = Assert.Throws<TpmParseException>(() => EventLogParser.Parse(forged));
+        Assert.Contains("event 2: a Spec ID event after the first event", error.Message);
+
+        var header = EventLogParser.Parse(good).Header;
+        var appended = forged.AsSpan(Event1).ToArray();
+        var tailError = Assert.Throws<TpmParseException>(() => EventLogParser.ParseContinuation(appended, Event1, header, 1));
+        Assert.Contains("event 2: a Spec ID event after the first event", tailError.Message);
+
+        var legacy = SyntheticLogs.LegacySha1([new(0, EventType.PostCode, new byte[16], new byte[16]), new(0, EventType.NoAction, sha1Only, [])]);
+        Assert.Contains("event 1: a Spec ID event after the first event", Assert.Throws<TpmParseException>(() => EventLogParser.Parse(legacy)).Message);
+    }
+
+    [Fact]
     public void Errors_point_at_the_offending_byte()
     {
         var log = TwoBankLog();
