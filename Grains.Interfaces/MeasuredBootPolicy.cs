@@ -44,9 +44,16 @@ public sealed record MeasuredBootPolicy
     /// </summary>
     [Id(10)] public string[] AllowedEventTypes { get; init; } = [];
 
+    /// <summary>
+    /// Digests of every measurement in PCR 9: each file GRUB read (configuration, module lists, grubenv, the kernel, the
+    /// initrd), the EFI stub's initrd. GRUB names a file only in the unmeasured description, so <see cref="Kernels"/> alone
+    /// cannot tell a renamed kernel from a configuration file; this list closes that gap.
+    /// </summary>
+    [Id(11)] public string[] BootFiles { get; init; } = [];
+
     /// <summary>Whether this policy states any rule at all.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasRules =>
         RequireSecureBoot || RequireSeparators
-        || new[] { Pk, Kek, Db, DbxContains, BootApplications, Kernels, Initrds, CommandLines, AllowedEventTypes }.Any(l => l is { Length: > 0 });
+        || new[] { Pk, Kek, Db, DbxContains, BootApplications, Kernels, Initrds, CommandLines, AllowedEventTypes, BootFiles }.Any(l => l is { Length: > 0 });
 }

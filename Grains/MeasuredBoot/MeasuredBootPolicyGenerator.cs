@@ -7,7 +7,7 @@ namespace OrleansAttest.Grains.MeasuredBoot;
 /// <summary>
 /// Makes a policy from a golden device's event log (`attestctl policy from-eventlog`): everything the log shows in
 /// the chosen PCRs becomes the reference — Secure Boot when it is on, the PK/KEK/db variable digests, every dbx entry,
-/// the boot applications, kernels, initrds and command lines, separators, the event types seen. The result accepts
+/// the boot applications, kernels, initrds, PCR 9's files and command lines, separators, the event types seen. The result accepts
 /// exactly that boot; an operator widens the any-of lists to roll an update out.
 /// </summary>
 public static class MeasuredBootPolicyGenerator
@@ -45,6 +45,7 @@ public static class MeasuredBootPolicyGenerator
             BootApplications = scope.Where(e => e.PcrIndex == 4 && !MeasuredBootRules.IsFixedMeasurement(e, bank)).Select(Hex).Distinct().ToArray(),
             Kernels = Of(BootComponentKind.Kernel),
             Initrds = Of(BootComponentKind.Initrd),
+            BootFiles = scope.Where(e => e.PcrIndex == 9).Select(Hex).Distinct().ToArray(),
             CommandLines = components.Where(c => c.Kind == BootComponentKind.CommandLine && c.Text is not null && MeasuredBootRules.TextBound(c.Event, bank))
                 .Select(c => c.Text!).Distinct().ToArray(),
             RequireSeparators = separators.Count > 0 && separators.All(p => scope.Any(e => e.PcrIndex == p && e.Detail is SeparatorEvent { IsError: false })),

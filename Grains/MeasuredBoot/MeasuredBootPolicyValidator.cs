@@ -59,6 +59,7 @@ public static class MeasuredBootPolicyValidator
             BootApplications = Digests(rules.BootApplications, "bootApplications", thumbprintsToo: false),
             Kernels = Digests(rules.Kernels, "kernels", thumbprintsToo: false),
             Initrds = Digests(rules.Initrds, "initrds", thumbprintsToo: false),
+            BootFiles = Digests(rules.BootFiles, "bootFiles", thumbprintsToo: false),
             CommandLines = (rules.CommandLines ?? []).Where(c => c is not null).Distinct(StringComparer.Ordinal).ToArray(),
             // One spelling per type ("ev_ipl", "0x0000000d" → "EV_IPL"), the one events are compared by.
             AllowedEventTypes = (rules.AllowedEventTypes ?? []).Select(t => EventTypeNames.TryParse(t ?? "", out var type) ? type.ToTcgName() : (t ?? "").Trim())
@@ -75,6 +76,7 @@ public static class MeasuredBootPolicyValidator
         NeedPcrs(rules.BootApplications is { Length: > 0 }, "bootApplications", 4);
         NeedPcrs(rules.Kernels is { Length: > 0 }, "kernels", 9, 11);
         NeedPcrs(rules.Initrds is { Length: > 0 }, "initrds", 9, 11);
+        NeedPcrs(rules.BootFiles is { Length: > 0 }, "bootFiles", 9);
         NeedPcrs(rules.CommandLines is { Length: > 0 }, "commandLines", 8, 12);
         NeedPcrs(rules.RequireSeparators, "requireSeparators", 0, 1, 2, 3, 4, 5, 6, 7);
         return normalized;

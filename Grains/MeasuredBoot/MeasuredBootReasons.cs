@@ -23,6 +23,7 @@ public static class MeasuredBootReasons
     public const string BootApplicationNotAllowed = "boot-application-not-allowed";
     public const string KernelNotAllowed = "kernel-not-allowed";
     public const string InitrdNotAllowed = "initrd-not-allowed";
+    public const string BootFileNotAllowed = "boot-file-not-allowed";
     public const string CmdlineNotAllowed = "cmdline-not-allowed";
     public const string SeparatorMissing = "separator-missing";
     public const string UnexpectedEventType = "unexpected-event-type";

@@ -38,6 +38,8 @@ public static class MeasuredBootRules
             verdicts.Add(Components(components, inScope, bank, BootComponentKind.Kernel, "kernels", "kernel", rules.Kernels, MeasuredBootReasons.KernelNotAllowed));
         if (rules.Initrds is { Length: > 0 })
             verdicts.Add(Components(components, inScope, bank, BootComponentKind.Initrd, "initrds", "initrd", rules.Initrds, MeasuredBootReasons.InitrdNotAllowed));
+        if (rules.BootFiles is { Length: > 0 })
+            verdicts.Add(BootFiles(inScope, bank, covered, rules.BootFiles));
         if (rules.CommandLines is { Length: > 0 })
             verdicts.Add(CommandLines(components, inScope, bank, rules.CommandLines));
         if (rules.RequireSeparators)
@@ -138,6 +140,22 @@ public static class MeasuredBootRules
         if (apps == 0)
             return RuleVerdict.Fail(rule, MeasuredBootReasons.BootApplicationNotAllowed, "no allowed boot application is measured in PCR 4");
         return RuleVerdict.Pass(rule, $"all {apps} boot application measurement(s) in PCR 4 are allowed");
+    }
+
+    private static RuleVerdict BootFiles(List<TcgEvent> events, TpmAlgorithm bank, IReadOnlyCollection<int> covered, string[] allowed)
+    {
+        const string rule = "bootFiles";
+        if (!covered.Contains(9))
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootFileNotAllowed, "PCR 9 is not quoted, so the files the boot loader read cannot be judged");
+        // Every measurement in PCR 9 by its digest: a file's name and the event's type are not measured, so neither may
+        // excuse one (a kernel relabelled as grub.cfg is still judged as what it is).
+        var files = events.Where(e => e.PcrIndex == 9).ToList();
+        if (files.Count == 0)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootFileNotAllowed, "nothing is measured in PCR 9");
+        if (files.FirstOrDefault(e => !allowed.Contains(Hex(e, bank), StringComparer.OrdinalIgnoreCase)) is { } unlisted)
+            return RuleVerdict.Fail(rule, MeasuredBootReasons.BootFileNotAllowed,
+                $"{Describe(unlisted, bank)}{(unlisted.Detail is IplEvent ipl ? $" ('{EventText.Escape(ipl.Text)}')" : "")} is not an allowed boot file (every measurement in PCR 9 must be listed)");
+        return RuleVerdict.Pass(rule, $"all {files.Count} measurement(s) in PCR 9 are allowed");
     }
 
     private static RuleVerdict Components(IReadOnlyList<BootComponent> components, List<TcgEvent> events, TpmAlgorithm bank, BootComponentKind kind,

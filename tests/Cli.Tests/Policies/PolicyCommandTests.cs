@@ -31,9 +31,9 @@ public sealed class PolicyCommandTests
         Assert.Contains("requireSecureBoot: true", text);
 
         var check = (await Attestctl.RunAsync("policy", "check", "--policy", policy, "--eventlog", log)).AssertExit(0);
-        foreach (var rule in new[] { "requireSecureBoot", "dbxContains", "bootApplications", "kernels", "commandLines", "requireSeparators", "allowedEventTypes" })
+        foreach (var rule in new[] { "requireSecureBoot", "dbxContains", "bootApplications", "kernels", "bootFiles", "commandLines", "requireSeparators", "allowedEventTypes" })
             Assert.Contains(check.Lines, l => l.StartsWith($"pass  {rule}: ", StringComparison.Ordinal));
-        Assert.Contains("all 7 checks pass", check.Lines[^1]);
+        Assert.Contains("all 8 checks pass", check.Lines[^1]);
 
         // With the quoted PCR values (here: what the log itself replays to), the replay is checked too.
         var replay = await Attestctl.RunAsync("eventlog", "replay", "--json", log);
@@ -52,7 +52,7 @@ public sealed class PolicyCommandTests
         var line = Assert.Single(check.Lines, l => l.StartsWith("FAIL", StringComparison.Ordinal));
         Assert.StartsWith("FAIL  bootApplications: boot-application-not-allowed: event #", line);
         Assert.Contains("grubx64.efi", line);
-        Assert.Contains("1 of 7 checks fail", check.Lines[^1]);
+        Assert.Contains("1 of 8 checks fail", check.Lines[^1]);
 
         var off = scratch.Write("off.bin", PolicyLogs.Boot(secureBoot: false));
         Assert.Contains((await Attestctl.RunAsync("policy", "check", "--policy", policy, "--eventlog", off)).AssertExit(1).Lines,

@@ -112,6 +112,28 @@ public sealed class ForgedLogTests
     }
 
     [Fact]
+    public void A_kernel_relabelled_as_another_file_is_still_judged_by_its_digest()
+    {
+        // GRUB read the evil kernel into PCR 9; its event is relabelled as a module list (the name is not measured), and
+        // after boot the golden kernel's digest is extended into PCR 9 and its event appended under the kernel's path.
+        var log = Boot(b =>
+        {
+            GoldenGrub(b);
+            b.AddGrubString(8, $"grub_cmd: linux {GoldenArguments}");
+            b.AddMeasurement(9, EventType.Ipl, "linux 6.6 (evil)"u8, "/boot/grub/x86_64-efi/fs.lst\0"u8);
+            b.AddGrubString(8, $"kernel_cmdline: {GoldenArguments}");
+            b.AddGrubString(8, "grub_cmd: initrd /boot/initrd.img-6.1.0");
+            b.AddMeasurement(9, EventType.Ipl, Golden.Initrd, "/boot/initrd.img-6.1.0\0"u8);
+        });
+        log.AddMeasurement(9, EventType.Ipl, Golden.Kernel, Encoding.UTF8.GetBytes(Golden.KernelPath + "\0"));
+        var verdicts = CheckLog(log);
+        Assert.True(verdicts.Single(v => v.Rule == "kernels").Passed); // kernels alone is fooled: why bootFiles exists
+        var failed = FailsWith(verdicts, MeasuredBootReasons.BootFileNotAllowed);
+        Assert.Contains("PCR 9, EV_IPL", failed.Detail);
+        Assert.Contains("'/boot/grub/x86_64-efi/fs.lst'", failed.Detail);
+    }
+
+    [Fact]
     public void A_command_line_retyped_out_of_ev_ipl_is_refused()
     {
         var log = Boot(b =>

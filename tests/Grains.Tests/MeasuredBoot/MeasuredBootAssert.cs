@@ -51,13 +51,19 @@ internal static class MeasuredBootAssert
         Assert.True(failed.Count == 0, string.Join("\n", failed.Select(f => $"{f.Rule}: {f.ReasonCode}: {f.Detail}")));
     }
 
-    /// <summary>Asserts that exactly the rules with <paramref name="reason"/> fail, and returns the first such verdict.</summary>
-    public static RuleVerdict FailsWith(IReadOnlyList<RuleVerdict> verdicts, string reason)
+    /// <summary>
+    /// Asserts that exactly the rules with <paramref name="reason"/> (and, each at least once, <paramref name="alsoFailing"/>)
+    /// fail, and returns the first verdict with <paramref name="reason"/>.
+    /// </summary>
+    public static RuleVerdict FailsWith(IReadOnlyList<RuleVerdict> verdicts, string reason, params string[] alsoFailing)
     {
         var failed = verdicts.Where(v => !v.Passed).ToList();
         Assert.True(failed.Count > 0, $"expected {reason}, but every rule passed");
-        Assert.True(failed.All(f => f.ReasonCode == reason), "unexpected failures: " + string.Join("\n", failed.Select(f => $"{f.Rule}: {f.ReasonCode}: {f.Detail}")));
-        return failed[0];
+        string Listed() => string.Join("\n", failed.Select(f => $"{f.Rule}: {f.ReasonCode}: {f.Detail}"));
+        Assert.True(failed.All(f => f.ReasonCode == reason || alsoFailing.Contains(f.ReasonCode)), "unexpected failures: " + Listed());
+        foreach (var other in alsoFailing)
+            Assert.True(failed.Any(f => f.ReasonCode == other), $"expected {other} as well: " + Listed());
+        return failed.First(f => f.ReasonCode == reason);
     }
 
     /// <summary>An event with new data and digests H(measured) in every bank of the original (what firmware would log).</summary>

@@ -64,7 +64,7 @@ public sealed class MeasuredBootJudgeTests : IDisposable
     public void Appended_events_are_replayed_onto_the_held_prefix()
     {
         var prefix = Golden.Build(upToBootLoader: true).Build();
-        var partialPolicy = _policy with { MeasuredBoot = _policy.MeasuredBoot! with { Kernels = [], Initrds = [], CommandLines = [], BootApplications = [] },
+        var partialPolicy = _policy with { MeasuredBoot = _policy.MeasuredBoot! with { Kernels = [], Initrds = [], BootFiles = [], CommandLines = [], BootApplications = [] },
             AllowedPcrValues = new Dictionary<string, string[]>() };
         // A device quoted while only the firmware had run: its PCRs match the prefix.
         var firmwareOnly = MeasuredBootAssert.QuotedBy(MeasuredBootAssert.Replay(prefix), partialPolicy);

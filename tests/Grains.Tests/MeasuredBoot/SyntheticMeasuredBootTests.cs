@@ -35,7 +35,7 @@ public sealed class SyntheticMeasuredBootTests
         Assert.Equal(EventLogRequirement.Required, Policy.EffectiveEventLog);
         var verdicts = CheckBoot(Golden);
         AllPass(verdicts);
-        Assert.Equal(12, verdicts.Count); // replay + 11 rules
+        Assert.Equal(13, verdicts.Count); // replay + 12 rules
     }
 
     [Fact]
@@ -66,8 +66,9 @@ public sealed class SyntheticMeasuredBootTests
     [Fact]
     public void Another_kernel_initrd_or_command_line_is_refused()
     {
-        FailsWith(CheckBoot(Golden with { Kernel = "linux 6.6 (evil)"u8.ToArray() }), MeasuredBootReasons.KernelNotAllowed);
-        FailsWith(CheckBoot(Golden with { Initrd = "initrd with a backdoor"u8.ToArray() }), MeasuredBootReasons.InitrdNotAllowed);
+        // Both are files GRUB read into PCR 9, so bootFiles refuses them too.
+        FailsWith(CheckBoot(Golden with { Kernel = "linux 6.6 (evil)"u8.ToArray() }), MeasuredBootReasons.KernelNotAllowed, MeasuredBootReasons.BootFileNotAllowed);
+        FailsWith(CheckBoot(Golden with { Initrd = "initrd with a backdoor"u8.ToArray() }), MeasuredBootReasons.InitrdNotAllowed, MeasuredBootReasons.BootFileNotAllowed);
         Assert.Contains("init=/bin/sh",
             FailsWith(CheckBoot(Golden with { CommandLine = Golden.CommandLine + " init=/bin/sh" }), MeasuredBootReasons.CmdlineNotAllowed).Detail);
     }
@@ -76,8 +77,9 @@ public sealed class SyntheticMeasuredBootTests
     public void An_update_rolls_out_by_adding_the_new_digest()
     {
         var updated = Golden with { Kernel = "linux 6.1.1"u8.ToArray() };
-        FailsWith(CheckBoot(updated), MeasuredBootReasons.KernelNotAllowed);
-        var widened = Policy with { MeasuredBoot = Policy.MeasuredBoot! with { Kernels = [.. Policy.MeasuredBoot.Kernels, Convert.ToHexStringLower(SHA256.HashData(updated.Kernel))] } };
+        FailsWith(CheckBoot(updated), MeasuredBootReasons.KernelNotAllowed, MeasuredBootReasons.BootFileNotAllowed);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(updated.Kernel));
+        var widened = Policy with { MeasuredBoot = Policy.MeasuredBoot! with { Kernels = [.. Policy.MeasuredBoot.Kernels, digest], BootFiles = [.. Policy.MeasuredBoot.BootFiles, digest] } };
         AllPass(Check(widened, Replay(updated.Bytes())));
         AllPass(Check(widened, Replay(Golden.Bytes()))); // any-of: devices not yet rebooted still pass
     }

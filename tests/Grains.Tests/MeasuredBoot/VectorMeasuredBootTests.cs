@@ -120,7 +120,7 @@ public sealed class VectorMeasuredBootTests
         var policy = Generate(log);
         int kernel = log.Events.ToList().FindIndex(e => e.PcrIndex == 9 && e.Detail is IplEvent { Value: "/boot/vmlinuz-5.11.0-1008-gcp" });
         var otherKernel = log.Events[kernel] with { Digests = log.Events[kernel].Digests.Select(d => new EventDigest(d.Algorithm, TpmHash.Compute(d.Algorithm, "evil kernel"u8))).ToArray() };
-        FailsWith(Check(policy, Replay(parsed, With(log.Events, kernel, otherKernel))), MeasuredBootReasons.KernelNotAllowed);
+        FailsWith(Check(policy, Replay(parsed, With(log.Events, kernel, otherKernel))), MeasuredBootReasons.KernelNotAllowed, MeasuredBootReasons.BootFileNotAllowed);
 
         int cmdline = log.Events.ToList().FindIndex(e => e.Detail is IplEvent { Kind: IplKind.KernelCommandLine });
         var text = ((IplEvent)log.Events[cmdline].Detail!).Text + " init=/bin/sh";
