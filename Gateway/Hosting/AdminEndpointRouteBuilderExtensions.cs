@@ -22,7 +22,7 @@ public static class AdminEndpointRouteBuilderExtensions
         api.AddEndpointFilter<AdminEndpointFilter>();
         NodeEndpoints.Map(api);
         PolicyEndpoints.Map(api);
-        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireHost($"*:{port}");
+        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireLocalPort(port);
         return api;
     }
 }

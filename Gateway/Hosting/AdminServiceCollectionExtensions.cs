@@ -19,6 +19,7 @@ public static class AdminServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAttestationAdminApi(this IServiceCollection services, Action<AdminOptions>? configure = null)
     {
+        services.AddLocalPortRouting();
         var options = services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         if (configure is not null)
             options.Configure(configure);

@@ -17,6 +17,7 @@ public static class GatewayServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAttestationGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
     {
+        services.AddLocalPortRouting();
         var gatewayOptions = services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         if (configure is not null)

@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,9 +19,9 @@ public static class HealthEndpoints
     }
 
     /// <summary><c>/healthz</c>: the process answers (no checks). <c>/readyz</c>: the silo is active. Neither calls a grain.</summary>
-    public static void MapOrleansAttestHealth(this IEndpointRouteBuilder endpoints, string host)
+    public static void MapOrleansAttestHealth(this IEndpointRouteBuilder endpoints, int port)
     {
-        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).RequireHost(host);
-        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).RequireHost(host);
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(port);
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).RequireLocalPort(port);
     }
 }

@@ -36,7 +36,7 @@ public static class AgentEndpointHosting
     {
         if (!settings.Gateway.Enabled)
             return;
-        app.MapAttestationGateway().RequireHost($"*:{settings.Gateway.Port}");
+        app.MapAttestationGateway().RequireLocalPort(settings.Gateway.Port);
         if (settings.Admin.Enabled)
             app.MapAttestationAdminApi();
     }

@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Hosting;
 using Orleans.Configuration;
 using OrleansAttest.Silo.Health;
 using OrleansAttest.Silo.Observability;
@@ -51,12 +52,12 @@ public static partial class GatewayRoleHost
         builder.Services.AddHostedService<ClusterConnectionKeeper>();
         builder.Services.AddHealthChecks().AddCheck<ClientReadinessHealthCheck>("cluster-client", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddOrleansAttestTelemetry();
+        builder.Services.AddLocalPortRouting();
         builder.AddAgentEndpoint(settings);
 
         var app = builder.Build();
-        var httpHost = $"*:{silo.HttpPort}";
-        app.MapOrleansAttestHealth(httpHost);
-        app.MapOrleansAttestMetrics(httpHost);
+        app.MapOrleansAttestHealth(silo.HttpPort);
+        app.MapOrleansAttestMetrics(silo.HttpPort);
         app.MapAgentEndpoint(settings);
         return app;
     }

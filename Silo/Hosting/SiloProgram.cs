@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Hosting;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -125,15 +126,15 @@ public static partial class SiloProgram
         }
         builder.Services.AddOrleansAttestHealth();
         builder.Services.AddOrleansAttestTelemetry();
+        builder.Services.AddLocalPortRouting();
         // The agent endpoint and admin API, served with the silo's own IGrainFactory.
         builder.AddAgentEndpoint(settings);
 
         var app = builder.Build();
-        var httpHost = $"*:{silo.HttpPort}";
-        app.MapOrleansAttestHealth(httpHost);
-        app.MapOrleansAttestMetrics(httpHost);
+        app.MapOrleansAttestHealth(silo.HttpPort);
+        app.MapOrleansAttestMetrics(silo.HttpPort);
         if (dashboard.Enabled)
-            app.MapOrleansDashboard(dashboard.Path).RequireHost($"*:{dashboard.Port}");
+            app.MapOrleansDashboard(dashboard.Path).RequireLocalPort(dashboard.Port);
         app.MapAgentEndpoint(settings);
         return app;
     }

@@ -1,3 +1,4 @@
+using OrleansAttest.Gateway.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OrleansAttest.Grains.Interfaces;
@@ -24,6 +25,6 @@ public static class TelemetryExtensions
     }
 
     /// <summary>The Prometheus scrape endpoint <c>/metrics</c>.</summary>
-    public static void MapOrleansAttestMetrics(this IEndpointRouteBuilder endpoints, string host) =>
-        endpoints.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
+    public static void MapOrleansAttestMetrics(this IEndpointRouteBuilder endpoints, int port) =>
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").RequireLocalPort(port);
 }

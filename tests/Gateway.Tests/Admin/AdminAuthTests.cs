@@ -112,6 +112,9 @@ public sealed class AdminAuthTests(AdminApiFixture fixture) : IClassFixture<Admi
         using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/policies");
         spoofed.Headers.Host = $"127.0.0.1:{host.Port}";
         Assert.Equal(HttpStatusCode.NotFound, (await plain.SendAsync(spoofed, TestContext.Current.CancellationToken)).StatusCode);
+        using var spoofedDocument = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        spoofedDocument.Headers.Host = $"127.0.0.1:{host.Port}";
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.SendAsync(spoofedDocument, TestContext.Current.CancellationToken)).StatusCode);
         using var admin = new HttpClient(CaTrustHandler.Create(Api.CaPath)) { BaseAddress = host.Address };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", Api.Token);
         await (await admin.GetAsync("/api/v1/policies", TestContext.Current.CancellationToken)).AssertOkAsync();

@@ -35,7 +35,9 @@ public sealed class EmbeddedAgentEndpointTests : IAsyncLifetime
         await using var operatorClient = await OperatorClient.StartAsync(storage, silo.GatewayPort);
         await device.DeclareAsync(operatorClient.Client);
 
-        await using var agent = AgentProcess.Start(device.AgentArguments(silo.AgentAddress, ca));
+        // Through a port mapping, as the chart's Service (443 → 7443): the agent names a port the silo does not listen on.
+        await using var service = new TcpForwarder(silo.AgentPort);
+        await using var agent = AgentProcess.Start(device.AgentArguments(new Uri($"https://127.0.0.1:{service.Port}"), ca));
         var grain = operatorClient.Client.GetGrain<IEdgeNodeGrain>(device.NodeName);
         EdgeNodeStatus? status = null;
         try
@@ -48,6 +50,7 @@ public sealed class EmbeddedAgentEndpointTests : IAsyncLifetime
             throw new TimeoutException($"{e.Message}; last status {status}\nagent:\n{agent.OutputText()}\nsilo:\n{silo.Output}", e);
         }
         Assert.Equal(0, status!.Failures);
+        Assert.True(service.Connections >= 1);
     }
 
     [Theory]

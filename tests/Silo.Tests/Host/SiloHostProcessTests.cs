@@ -44,6 +44,14 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         }
         using (var notOnHttpPort = await _http.GetAsync($"http://127.0.0.1:{silo.HttpPort}/dashboard/", TestContext.Current.CancellationToken))
             Assert.Equal(HttpStatusCode.NotFound, notOnHttpPort.StatusCode);
+        // The Host header is the client's to write: naming another listener's port must not reach that listener's routes.
+        Assert.Equal(HttpStatusCode.NotFound, await GetWithHostAsync(silo.HttpPort, "/dashboard/", silo.DashboardPort));
+        Assert.Equal(HttpStatusCode.NotFound, await GetWithHostAsync(silo.DashboardPort, "/metrics", silo.HttpPort));
+        Assert.Equal(HttpStatusCode.NotFound, await GetWithHostAsync(silo.DashboardPort, "/readyz", silo.HttpPort));
+        Assert.Equal(HttpStatusCode.OK, await GetWithHostAsync(silo.HttpPort, "/healthz", silo.HttpPort));
+        // Behind a Service the Host names the Service's port (or none): the port the connection arrived on decides.
+        Assert.Equal(HttpStatusCode.OK, await GetWithHostAsync(silo.HttpPort, "/healthz", hostPort: null));
+        Assert.Equal(HttpStatusCode.OK, await GetWithHostAsync(silo.HttpPort, "/readyz", hostPort: 80));
 
         await silo.TerminateAsync();
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)), $"the silo did not exit within 40 s of SIGTERM:\n{silo.Output}");
@@ -57,6 +65,14 @@ public sealed class SiloHostProcessTests : IAsyncLifetime
         int garnetCommitted = output.IndexOf("Embedded Garnet AOF commit on stop: True", StringComparison.Ordinal);
         Assert.True(garnetCommitted > 0, $"no AOF commit logged:\n{output}");
         Assert.True(siloStopped > 0 && siloStopped < garnetCommitted, $"Garnet must stop after the silo:\n{output}");
+    }
+
+    private async Task<HttpStatusCode> GetWithHostAsync(int port, string path, int? hostPort)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{path}");
+        request.Headers.Host = hostPort is null ? "silo.example" : $"silo.example:{hostPort}";
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
     }
 
     [Fact]
