@@ -18,10 +18,15 @@ public sealed class ClusterSyncLifecycleActions(
 {
     private static readonly TimeSpan[] ReportRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
 
-    public async Task OnPhaseChangedAsync(NodeTransition transition)
+    public Task OnPhaseChangedAsync(NodeTransition transition) =>
+        ReportAsync(transition, new ClusterNodeTransition(transition.NodeName, transition.From, transition.To, transition.ReasonCode, transition.Detail, transition.Time));
+
+    /// <summary>The level state under the new policy, with no transition (no Event): its ClusterRoles replace the old ones.</summary>
+    public Task OnPolicyChangedAsync(NodeTransition current) => ReportAsync(current, edge: null);
+
+    private async Task ReportAsync(NodeTransition transition, ClusterNodeTransition? edge)
     {
         var state = await BuildStateAsync(transition);
-        var edge = new ClusterNodeTransition(transition.NodeName, transition.From, transition.To, transition.ReasonCode, transition.Detail, transition.Time);
         var shard = ClusterSyncShards.Shard(grains, transition.NodeName);
         for (int attempt = 0; ; attempt++)
         {

@@ -8,4 +8,11 @@ namespace OrleansAttest.Grains.Lifecycle;
 public interface INodeLifecycleActions
 {
     Task OnPhaseChangedAsync(NodeTransition transition);
+
+    /// <summary>
+    /// The node now answers to another policy without changing phase (<paramref name="current"/>: From = To, its
+    /// PolicyName the new one). What follows the policy (cluster sync: the ClusterRoles bound) must follow it now,
+    /// not at the next transition; actions tied to transitions have nothing to do.
+    /// </summary>
+    Task OnPolicyChangedAsync(NodeTransition current) => Task.CompletedTask;
 }

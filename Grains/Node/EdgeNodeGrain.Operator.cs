@@ -70,6 +70,7 @@ public sealed partial class EdgeNodeGrain
             return BuildStatus();
         }
 
+        var previousPolicy = PolicyName;
         State.Declaration = declaration;
         State.AdmittedByEkCa = false;
         // A challenge issued under the previous declaration to an EK this one does not pin ends here (its TPM is no
@@ -88,6 +89,9 @@ public sealed partial class EdgeNodeGrain
         await PersistAsync();
         ReportToDirectory();
         await AuditAsync("declared", null, null, $"declared under policy '{declaration.PolicyName}'{(declaration.Suspend ? " (suspended)" : "")}");
+        // A first declaration has nothing bound yet; a new policy must take the old one's ClusterRoles away now.
+        if (previousPolicy is not null && previousPolicy != declaration.PolicyName)
+            await RunPolicyChangedActionsAsync();
         return BuildStatus();
     }
 

@@ -199,6 +199,23 @@ public sealed partial class EdgeNodeGrain(
         }
     }
 
+    /// <summary>Tells the lifecycle actions the node answers to another policy now (its phase unchanged).</summary>
+    private async Task RunPolicyChangedActionsAsync()
+    {
+        var current = new NodeTransition(NodeName, State.Phase, State.Phase, State.ReasonCode, State.Detail, State.PhaseSince, PolicyName, [], Channel);
+        foreach (var action in _actions)
+        {
+            try
+            {
+                await action.OnPolicyChangedAsync(current);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Node {Node}: lifecycle action {Action} failed for the change to policy {Policy}", NodeName, action.GetType().Name, PolicyName);
+            }
+        }
+    }
+
     private async Task RunLifecycleActionsAsync(NodeTransition transition)
     {
         foreach (var action in _actions)

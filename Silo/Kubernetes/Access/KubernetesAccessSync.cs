@@ -9,10 +9,10 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 /// Makes a node's cluster access match its state (level-triggered; ClusterSyncGrain retries it while it throws):
 /// <list type="bullet">
 /// <item>Attested/Enrolled: exactly the policy's ClusterRoles bound; our taint and our cordon lifted.</item>
-/// <item>Pending/Activated/Unreachable: no bindings; tokens, taint and cordon left as they are (after a reset nothing is
-/// restored until the node attests again; a missed poll is not a failed proof, and the kubelet heartbeat covers it).</item>
-/// <item>Failed: no bindings; the policy's revoke-credentials (tokens, pending CSRs), cordon and taint.</item>
-/// <item>Revoked/Deleted: revocation, cordon and taint whatever the policy lists: the node is no longer vouched for.</item>
+/// <item>Any other phase: no bindings, cordoned and tainted, whatever the policy lists. A node that stopped proving
+/// (Unreachable: its agent may simply have been stopped) or was reset or suspended must not keep running workloads on
+/// a kubelet certificate that cannot be revoked.</item>
+/// <item>Failed: also the policy's revoke-credentials (tokens, pending CSRs). Revoked/Deleted: revocation always.</item>
 /// </list>
 /// A Node that does not exist yet has nothing to taint; a later resync of ClusterSyncGrain taints it once it registers
 /// (and it cannot get a kubelet certificate meanwhile: the approver denies untrusted nodes).
@@ -67,31 +67,28 @@ public sealed class KubernetesAccessSync(
                 await quarantine.EventAsync(node, "Normal", "OrleansAttestTrusted", $"node {node} is {state.Phase}: OrleansAttest's taint and cordon lifted", cancellationToken);
             return;
         }
-        switch (state.Phase)
+        bool revoke = state.Phase switch
         {
-            case NodePhase.Failed:
-            {
-                bool revoke = state.FailureActions.Contains(PolicyNames.RevokeCredentials);
-                bool cordon = state.FailureActions.Contains(PolicyNames.Cordon);
-                bool taint = state.FailureActions.Contains(PolicyNames.Taint);
-                await TakeAwayAsync(state, node, reason, revoke, cordon, taint, "OrleansAttestFailed", cancellationToken);
-                break;
-            }
-            case NodePhase.Revoked or NodePhase.Deleted:
-                await TakeAwayAsync(state, node, reason, revoke: true, cordon: true, taint: true,
-                    state.Phase == NodePhase.Revoked ? "OrleansAttestRevoked" : "OrleansAttestDeleted", cancellationToken);
-                break;
-            default:
-            {
-                int deleted = await bindings.DeleteAllAsync(node, cancellationToken);
-                if (deleted > 0)
-                    logger.LogInformation("Node {Node} ({Phase}): {Deleted} ClusterRoleBinding(s) deleted (not trusted now)", node, state.Phase, deleted);
-                break;
-            }
-        }
+            NodePhase.Failed => state.FailureActions.Contains(PolicyNames.RevokeCredentials),
+            NodePhase.Revoked or NodePhase.Deleted => true,
+            // Unreachable keeps its token (useless while untrusted: the approver denies its CSRs) so a node that returns
+            // is Enrolled again without a new delivery; a reset or suspension cleared the grain's credentials already.
+            _ => false,
+        };
+        await TakeAwayAsync(state, node, reason, revoke, EventReason(state.Phase), cancellationToken);
     }
 
-    private async Task TakeAwayAsync(ClusterNodeState state, string node, string reason, bool revoke, bool cordon, bool taint, string eventReason, CancellationToken cancellationToken)
+    private static string EventReason(NodePhase phase) => phase switch
+    {
+        NodePhase.Failed => "OrleansAttestFailed",
+        NodePhase.Revoked => "OrleansAttestRevoked",
+        NodePhase.Deleted => "OrleansAttestDeleted",
+        NodePhase.Unreachable => "OrleansAttestUnreachable",
+        _ => "OrleansAttestUntrusted",
+    };
+
+    /// <summary>Bindings gone (with the tokens and pending CSRs when <paramref name="revoke"/>), then cordon and taint.</summary>
+    private async Task TakeAwayAsync(ClusterNodeState state, string node, string reason, bool revoke, string eventReason, CancellationToken cancellationToken)
     {
         var done = new List<string>();
         if (revoke)
@@ -106,8 +103,8 @@ public sealed class KubernetesAccessSync(
             if (deleted > 0)
                 done.Add($"deleted {deleted} ClusterRoleBinding(s)");
         }
-        if ((cordon || taint) && await quarantine.ApplyAsync(node, cordon, taint, reason, cancellationToken))
-            done.Add(string.Join(" and ", new[] { cordon ? "cordoned" : null, taint ? $"tainted NoExecute" : null }.OfType<string>()));
+        if (await quarantine.ApplyAsync(node, cordon: true, taint: true, reason, cancellationToken))
+            done.Add("cordoned and tainted NoExecute");
         if (done.Count == 0)
             return;
         var message = $"node {node} is {state.Phase} ({reason}: {state.Detail}); OrleansAttest {string.Join("; ", done)}";

@@ -13,9 +13,8 @@ public sealed class EdgeNodeStatusWriter(EdgeResources resources, IGrainFactory 
     /// <summary>
     /// Writes the status of <paramref name="name"/> (read first unless <paramref name="known"/> is given); with
     /// <paramref name="onlyIfStale"/> only when it differs (<see cref="EdgeNodeStatusBuilder.NeedsWrite"/>).
-    /// Returns whether it wrote.
     /// </summary>
-    public async Task<bool> WriteAsync(string name, EdgeNodeResource? known, bool onlyIfStale, CancellationToken ct)
+    public async Task<EdgeNodeStatusWrite> WriteAsync(string name, EdgeNodeResource? known, bool onlyIfStale, CancellationToken ct)
     {
         var node = known;
         if (node is null)
@@ -26,22 +25,23 @@ public sealed class EdgeNodeStatusWriter(EdgeResources resources, IGrainFactory 
             }
             catch (Exception e) when (KubeErrors.IsNotFound(e))
             {
-                return false;
+                return EdgeNodeStatusWrite.NoNode;
             }
         }
         var grain = await grains.GetGrain<IEdgeNodeGrain>(name).GetStatusAsync();
         var now = time.GetUtcNow();
         var desired = EdgeNodeStatusBuilder.Build(grain, node.Status, DeclaredGeneration(node), now);
+        bool phaseWasStale = node.Status?.Phase is { } shown && shown != desired.Phase;
         if (onlyIfStale && !EdgeNodeStatusBuilder.NeedsWrite(desired, node.Status, options.Value.StatusRefreshInterval, now))
-            return false;
+            return new(false, grain, phaseWasStale);
         try
         {
             await resources.ApplyNodeStatusAsync(name, desired, ct);
-            return true;
+            return new(true, grain, phaseWasStale);
         }
         catch (Exception e) when (KubeErrors.IsNotFound(e))
         {
-            return false;
+            return EdgeNodeStatusWrite.NoNode;
         }
     }
 

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using OrleansAttest.Grains.ClusterSync;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Grains.Policies;
 using OrleansAttest.Silo.Kubernetes.Status;
 
 namespace OrleansAttest.Silo.Kubernetes.Watching;
@@ -6,11 +9,16 @@ namespace OrleansAttest.Silo.Kubernetes.Watching;
 /// <summary>
 /// Every <see cref="KubernetesOptions.StatusRefreshInterval"/> while leading: each known, declared, live EdgeNode's
 /// status is compared with its grain and re-applied where it differs (so a missed transition cannot leave status
-/// wrong) — and where only the latest verdict's time moved, at most once per interval, never on every quote.
+/// wrong) — and where only the latest verdict's time moved, at most once per interval, never on every quote. A status
+/// that showed another phase than the grain's means a transition's report never reached cluster sync (a silo died
+/// between the grain's write and its report, or the shard was unreachable): the node's state is reported again, so its
+/// cluster access (bindings, cordon, taint) converges too, not only its status.
 /// </summary>
 public sealed class StatusRefresher(
     EdgeNodeHandler nodes,
     EdgeNodeStatusWriter writer,
+    IGrainFactory grains,
+    IPolicySource policies,
     IOptions<KubernetesOptions> options,
     KubernetesWatchMetrics metrics,
     ILogger<StatusRefresher> logger)
@@ -31,17 +39,20 @@ public sealed class StatusRefresher(
 
     public async Task<int> RefreshOnceAsync(CancellationToken ct)
     {
-        int written = 0, failed = 0;
+        int written = 0, failed = 0, reported = 0;
         var due = nodes.Known.Where(n => n.Metadata.DeletionTimestamp is null && EdgeNodeStatusWriter.DeclaredGeneration(n) is not null).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.StatusWriteConcurrency, CancellationToken = ct }, async (node, token) =>
         {
             try
             {
-                if (await writer.WriteAsync(node.Metadata.Name, node, onlyIfStale: true, token))
+                var write = await writer.WriteAsync(node.Metadata.Name, node, onlyIfStale: true, token);
+                if (write.Written)
                 {
                     Interlocked.Increment(ref written);
                     metrics.StatusWrite();
                 }
+                if (write is { PhaseWasStale: true, Grain: { } grain } && await ReportAgainAsync(grain))
+                    Interlocked.Increment(ref reported);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -56,6 +67,23 @@ public sealed class StatusRefresher(
         }
         else if (written > 0)
             logger.LogInformation("Status refresh: {Written} of {Count} EdgeNode status(es) re-applied", written, due.Count);
+        if (reported > 0)
+            logger.LogWarning("Status refresh: {Reported} node(s) showed a phase their grain had left; their state was reported to cluster sync again (a transition's report had been lost)", reported);
         return written;
+    }
+
+    /// <summary>Reports the grain's state again; false (retried at the next refresh) when its policy cannot be read now.</summary>
+    private async Task<bool> ReportAgainAsync(EdgeNodeStatus grain)
+    {
+        AttestationPolicy? policy = null;
+        if (grain.PolicyName is { } name)
+        {
+            var lookup = await policies.GetAsync(name);
+            if (lookup.Unavailable)
+                return false; // reporting without its roles would unbind a trusted node
+            policy = lookup.Policy;
+        }
+        await ClusterSyncShards.Shard(grains, grain.NodeName).ReportAsync(ClusterSyncPolicyChanges.CurrentState(grain, policy), null);
+        return true;
     }
 }

@@ -69,7 +69,7 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         Assert.Equal(["orleansattest:edge-other:system:node", "orleansattest:edge-r:edge-reader", "orleansattest:edge-r:edge-writer"], await host.BindingNamesAsync());
         Assert.Equal("system:node:edge-r", (await host.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync("orleansattest:edge-r:edge-reader", cancellationToken: Ct)).Subjects.Single().Name);
 
-        // Not trusted (after a reset, while activating, unreachable): no bindings, nothing else touched.
+        // Not trusted (after a reset, while activating, unreachable): no bindings; the token stays (no Node here to taint).
         var token = await IssueAsync("edge-r");
         foreach (var phase in new[] { NodePhase.Pending, NodePhase.Activated, NodePhase.Unreachable })
         {
@@ -126,6 +126,34 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         Assert.Equal(["example.com/gpu", "example.com/maintenance"], node.Spec.Taints.Select(t => t.Key));
         Assert.Equal(["orleansattest:edge-t:system:node"], await host.BindingNamesAsync());
         Assert.Contains(await EventsAsync("edge-t"), e => e.Reason == "OrleansAttestTrusted");
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_proving_is_cordoned_and_tainted_whatever_the_policy_lists()
+    {
+        foreach (var (name, phase, reason) in new[] { ("edge-u", NodePhase.Unreachable, "unreachable"), ("edge-f", NodePhase.Failed, "pcr-mismatch") })
+        {
+            await host.CreateNodeAsync(name, GpuTaint);
+            await Sync.SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
+            await IssueAsync(name);
+
+            // A policy without cordon or taint. Its agent may have been stopped on purpose while kubelet still
+            // heartbeats: its pods must not keep running on a certificate nobody can revoke.
+            await Sync.SyncAsync(State(name, phase, actions: ["notify-agent"], reason: reason), Ct);
+            Assert.DoesNotContain(await host.BindingNamesAsync(), b => b.Contains(name, StringComparison.Ordinal));
+            Assert.Single(await host.TokenSecretsAsync(), s => s.Metadata.Labels["edge.orleansattest.io/node"] == name); // no revoke-credentials listed
+            var node = await NodeAsync(name);
+            Assert.True(node.Spec.Unschedulable);
+            var ours = node.Spec.Taints.Single(t => t.Key == TaintKey);
+            Assert.Equal(("NoExecute", reason), (ours.Effect, ours.Value));
+            Assert.Contains(await EventsAsync(name), e => e.Reason == $"OrleansAttest{phase}");
+
+            // Proving again lifts exactly what was added.
+            await Sync.SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
+            node = await NodeAsync(name);
+            Assert.NotEqual(true, node.Spec.Unschedulable);
+            Assert.Equal(["example.com/gpu"], node.Spec.Taints.Select(t => t.Key));
+        }
     }
 
     [Fact]

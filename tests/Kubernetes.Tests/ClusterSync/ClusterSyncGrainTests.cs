@@ -121,6 +121,28 @@ public sealed class ClusterSyncGrainTests
     }
 
     [Fact]
+    public async Task A_node_moved_to_another_policy_is_reported_with_that_policys_roles_without_a_transition()
+    {
+        var probe = new ProbeSync();
+        await using var cluster = await StartAsync(probe);
+        var grains = cluster.GrainFactory;
+        Assert.True((await grains.GetGrain<IPolicyGrain>("privileged").SetAsync(new AttestationPolicy { Name = "privileged", ClusterRoles = ["edge-admin"] })).Accepted);
+        Assert.True((await grains.GetGrain<IPolicyGrain>("plain").SetAsync(new AttestationPolicy { Name = "plain", ClusterRoles = ["edge-reader"] })).Accepted);
+        var node = grains.GetGrain<IEdgeNodeGrain>("edge-moved");
+        await node.DeclareAsync(new NodeDeclaration("edge-moved", "privileged", EkPublicSha256: new string('a', 64)));
+
+        // No phase changes, so only the move itself can tell cluster sync that edge-admin is no longer the node's.
+        await node.DeclareAsync(new NodeDeclaration("edge-moved", "plain", EkPublicSha256: new string('a', 64)));
+        var shard = ClusterSyncShards.Shard(grains, "edge-moved");
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(s => s.NodeName == "edge-moved")), TimeSpan.FromSeconds(10), "the move reported");
+        var state = Assert.Single(probe.States, s => s.NodeName == "edge-moved");
+        Assert.Equal((NodePhase.Pending, "plain"), (state.Phase, state.PolicyName));
+        Assert.Equal(["edge-reader"], state.ClusterRoles);
+        Assert.DoesNotContain(probe.Recorded, t => t.NodeName == "edge-moved"); // not a transition: no Event
+        Assert.True(await shard.IsSyncedAsync("edge-moved", NodePhase.Pending));
+    }
+
+    [Fact]
     public async Task A_burst_of_concurrent_reports_to_one_shard_is_all_persisted()
     {
         var probe = new ProbeSync();

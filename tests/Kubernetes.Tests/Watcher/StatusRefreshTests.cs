@@ -1,7 +1,12 @@
 using OrleansAttest.Benchmarks.Simulation;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using OrleansAttest.Fixtures.Cluster;
+using OrleansAttest.Grains.ClusterSync;
+using OrleansAttest.Grains.Interfaces;
+using OrleansAttest.Kubernetes.Tests.ClusterSync;
 using OrleansAttest.Kubernetes.Tests.Support;
 using OrleansAttest.Silo.Kubernetes;
 
@@ -41,5 +46,36 @@ public sealed class StatusRefreshTests
         Assert.True(grain.Attestations >= 10, $"only {grain.Attestations} attestations");
         // At most one rewrite per 3 s interval (+ the value seen at the start), against ~14 quotes.
         Assert.InRange(times.Count, 2, 5);
+    }
+
+    [Fact]
+    public async Task A_failure_whose_report_never_reached_cluster_sync_is_reported_again_so_access_follows_too()
+    {
+        var probe = new ProbeSync(); // stands in for the access sync: what it is told is what the cluster's access becomes
+        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
+        await env.WaitForLeaderAsync();
+        var wait = TimeSpan.FromSeconds(20);
+        using var agent = new GrainAgent(env.Grains, "edge-l");
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-l", agent.Device));
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-l").GetAsync() is not null, wait, "policy stored");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-l", agent.Device, "p-l"));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Declared, wait, "declared");
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-l")).Status?.Phase == "Enrolled", wait, "Enrolled");
+        agent.Measure(7, "unsigned bootloader");
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Phase == NodePhase.Failed, wait, "grain Failed");
+        await Eventually.UntilAsync(() => ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-l"), wait, "Failed synced");
+
+        // Now make it as if the Failed report had been lost (the silo died between the grain's write and its report):
+        // the shard has no memory of it, the EdgeNode still shows Enrolled, the access sync was never told.
+        var shard = ClusterSyncShards.Shard(env.Grains, "edge-l");
+        await shard.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
+        await env.Kube.PatchStatusAsync("edge-l", new { status = new { phase = "Enrolled" } });
+        probe.States.Clear();
+
+        // The refresh (every 2 s) restores the status and reports the grain's state again, which reaches every sync.
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-l" && st.Phase == NodePhase.Failed)), wait,
+            "Failed reported again to the syncs");
+        Assert.Equal("Failed", (await env.Kube.GetAsync("edge-l")).Status?.Phase);
     }
 }
