@@ -9,9 +9,11 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 /// <summary>
 /// Writes CSR decisions through the <c>/approval</c> subresource: read, skip if decided, add the condition, replace
 /// with the read resourceVersion; a 409 (another approver, or any write) reads again. So two approvers never both
-/// decide one CSR, and a decided CSR is never changed.
+/// decide one CSR, and a decided CSR is never changed. An approval asks the verifier once more right before its write:
+/// a node that failed since it was reviewed is denied instead (the window left is one round trip, not a review).
 /// </summary>
-public sealed class CsrApprovals(IKubernetes kube, IOptions<KubernetesAccessOptions> options, TimeProvider time, KubernetesAccessMetrics metrics, ILogger<CsrApprovals> logger)
+public sealed class CsrApprovals(IKubernetes kube, INodeTrustLookup trust, IOptions<KubernetesAccessOptions> options, TimeProvider time,
+    KubernetesAccessMetrics metrics, ILogger<CsrApprovals> logger)
 {
     /// <summary>Writes <paramref name="decision"/> unless the CSR is decided or gone by now; true when this call decided it.</summary>
     public async Task<bool> DecideAsync(string csrName, CsrDecision decision, CancellationToken cancellationToken)
@@ -31,7 +33,10 @@ public sealed class CsrApprovals(IKubernetes kube, IOptions<KubernetesAccessOpti
             }
             if (CsrReviewer.IsDecided(csr))
                 return false;
-            var now = time.GetUtcNow().UtcDateTime;
+            if (decision is { Verdict: CsrVerdict.Approve, NodeName: { } node } && await trust.GetAsync(node, cancellationToken) is { Trusted: false } current)
+                decision = CsrDecision.Deny(node, CsrReasons.NodeNotAttested,
+                    $"node {node} is {(current.Managed ? current.Phase.ToString() : "unknown to the verifier")} since its CSR was reviewed, not Attested or Enrolled");
+            var at = time.GetUtcNow().UtcDateTime;
             csr.Status ??= new V1CertificateSigningRequestStatus();
             csr.Status.Conditions = [.. csr.Status.Conditions ?? [], new V1CertificateSigningRequestCondition
             {
@@ -39,8 +44,8 @@ public sealed class CsrApprovals(IKubernetes kube, IOptions<KubernetesAccessOpti
                 Status = "True",
                 Reason = decision.Verdict == CsrVerdict.Approve ? CsrReasons.ApprovedConditionReason : CsrReasons.DeniedConditionReason,
                 Message = decision.Message,
-                LastUpdateTime = now,
-                LastTransitionTime = now,
+                LastUpdateTime = at,
+                LastTransitionTime = at,
             }];
             try
             {

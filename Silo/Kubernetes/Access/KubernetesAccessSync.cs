@@ -18,6 +18,7 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 /// (and it cannot get a kubelet certificate meanwhile: the approver denies untrusted nodes).
 /// </summary>
 public sealed class KubernetesAccessSync(
+    INodeTrustLookup trust,
     NodeRoleBindings bindings,
     NodeAccessRevoker revoker,
     NodeQuarantine quarantine,
@@ -59,6 +60,14 @@ public sealed class KubernetesAccessSync(
         var reason = state.ReasonCode ?? state.Phase.ToString().ToLowerInvariant();
         if (state.Trusted)
         {
+            // Access is granted only on the verifier's word now: a trusted report can be older than a failure a shard
+            // applied before it restarted (its memory of what it applied is gone), and must not grant again.
+            var now = await trust.GetAsync(node, cancellationToken);
+            if (!now.Trusted)
+            {
+                logger.LogWarning("Node {Node}: a {Phase} report arrived but the node is {Now} now; nothing granted", node, state.Phase, now.Managed ? now.Phase.ToString() : "unknown to the verifier");
+                return;
+            }
             var (created, deleted) = await bindings.EnsureAsync(node, state.ClusterRoles, cancellationToken);
             if (created + deleted > 0)
                 logger.LogInformation("Node {Node} ({Phase}): {Created} ClusterRoleBinding(s) created, {Deleted} deleted for roles [{Roles}]",

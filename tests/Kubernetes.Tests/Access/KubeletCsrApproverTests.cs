@@ -95,6 +95,19 @@ public sealed class KubeletCsrApproverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_approval_reviewed_before_the_node_failed_is_written_as_a_denial()
+    {
+        // The review said Enrolled; by the write the node has failed (here: the verifier no longer knows it, so the
+        // running approver leaves the CSR to this call). The approval asks again right before its write.
+        await host.CreateCsrAsync(KubeletCsrs.Csr("reviewed-earlier", KubeletCsrs.Pem("system:node:edge-gone"), "system:bootstrap:abcdef"));
+        var approvals = host.Get<CsrApprovals>();
+        Assert.True(await approvals.DecideAsync("reviewed-earlier", CsrDecision.Approve("edge-gone", "reviewed while Enrolled"), Ct));
+        var gone = Assert.Single((await host.Client.CertificatesV1.ReadCertificateSigningRequestAsync("reviewed-earlier", cancellationToken: Ct)).Status.Conditions);
+        AssertDenied(gone, CsrReasons.NodeNotAttested);
+        Assert.Contains("unknown to the verifier since its CSR was reviewed", gone.Message);
+    }
+
+    [Fact]
     public async Task Csrs_of_other_signers_unmanaged_nodes_or_already_decided_are_left_alone()
     {
         host.Trust.Set("edge-c", NodePhase.Enrolled);

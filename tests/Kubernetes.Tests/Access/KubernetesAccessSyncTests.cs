@@ -33,6 +33,13 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
 
     private IClusterNodeSync Sync => Assert.Single(host.Services.GetServices<IClusterNodeSync>());
 
+    /// <summary>Syncs <paramref name="state"/> with the verifier agreeing that it is the node's phase now.</summary>
+    private async Task SyncAsync(ClusterNodeState state, CancellationToken cancellationToken)
+    {
+        host.Trust.Set(state.NodeName, state.Phase);
+        await Sync.SyncAsync(state, cancellationToken);
+    }
+
     private static ClusterNodeState State(string node, NodePhase phase, string[]? actions = null, string[]? roles = null, string? reason = null) =>
         new(node, phase, reason, reason is null ? "ok" : $"{reason} detail", DateTimeOffset.UtcNow, "default", actions ?? [], roles ?? []);
 
@@ -52,8 +59,8 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     public async Task Trusted_nodes_get_exactly_the_policy_roles_bound_and_lose_them_when_not_trusted()
     {
         Assert.Equal("access", Sync.Name);
-        await Sync.SyncAsync(State("edge-other", NodePhase.Enrolled, roles: ["system:node"]), Ct);
-        await Sync.SyncAsync(State("edge-r", NodePhase.Attested, roles: ["system:node", "edge-reader", "edge-reader"]), Ct);
+        await SyncAsync(State("edge-other", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-r", NodePhase.Attested, roles: ["system:node", "edge-reader", "edge-reader"]), Ct);
         Assert.Equal(["orleansattest:edge-other:system:node", "orleansattest:edge-r:edge-reader", "orleansattest:edge-r:system:node"], await host.BindingNamesAsync());
         var binding = await host.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync("orleansattest:edge-r:edge-reader", cancellationToken: Ct);
         Assert.Equal(("ClusterRole", "rbac.authorization.k8s.io", "edge-reader"), (binding.RoleRef.Kind, binding.RoleRef.ApiGroup, binding.RoleRef.Name));
@@ -65,7 +72,7 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         var tampered = await host.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync("orleansattest:edge-r:edge-reader", cancellationToken: Ct);
         tampered.Subjects[0].Name = "system:node:intruder";
         await host.Client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(tampered, tampered.Metadata.Name, cancellationToken: Ct);
-        await Sync.SyncAsync(State("edge-r", NodePhase.Enrolled, roles: ["edge-reader", "edge-writer"]), Ct);
+        await SyncAsync(State("edge-r", NodePhase.Enrolled, roles: ["edge-reader", "edge-writer"]), Ct);
         Assert.Equal(["orleansattest:edge-other:system:node", "orleansattest:edge-r:edge-reader", "orleansattest:edge-r:edge-writer"], await host.BindingNamesAsync());
         Assert.Equal("system:node:edge-r", (await host.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync("orleansattest:edge-r:edge-reader", cancellationToken: Ct)).Subjects.Single().Name);
 
@@ -73,8 +80,8 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         var token = await IssueAsync("edge-r");
         foreach (var phase in new[] { NodePhase.Pending, NodePhase.Activated, NodePhase.Unreachable })
         {
-            await Sync.SyncAsync(State("edge-r", NodePhase.Enrolled, roles: ["edge-reader"]), Ct);
-            await Sync.SyncAsync(State("edge-r", phase, actions: ["revoke-credentials", "cordon", "taint"]), Ct);
+            await SyncAsync(State("edge-r", NodePhase.Enrolled, roles: ["edge-reader"]), Ct);
+            await SyncAsync(State("edge-r", phase, actions: ["revoke-credentials", "cordon", "taint"]), Ct);
             Assert.Equal(["orleansattest:edge-other:system:node"], await host.BindingNamesAsync());
         }
         Assert.Single(await host.TokenSecretsAsync(), s => s.Metadata.Labels["edge.orleansattest.io/node"] == "edge-r");
@@ -85,11 +92,11 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     public async Task Failed_with_revoke_cordon_and_taint_takes_everything_away_keeps_other_taints_and_survives_a_concurrent_write()
     {
         await host.CreateNodeAsync("edge-t", GpuTaint);
-        await Sync.SyncAsync(State("edge-t", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-t", NodePhase.Enrolled, roles: ["system:node"]), Ct);
         var user = await IssueAsync("edge-t");
         await host.CreateCsrAsync(KubeletCsrs.Csr("pending-t", KubeletCsrs.Pem("system:node:edge-t"), user));
 
-        await Sync.SyncAsync(State("edge-t", NodePhase.Failed, ["revoke-credentials", "notify-agent", "cordon", "taint"], ["system:node"], "pcr-mismatch"), Ct);
+        await SyncAsync(State("edge-t", NodePhase.Failed, ["revoke-credentials", "notify-agent", "cordon", "taint"], ["system:node"], "pcr-mismatch"), Ct);
 
         Assert.Empty(await host.TokenSecretsAsync());
         Assert.Empty(await host.BindingNamesAsync());
@@ -112,14 +119,14 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
 
         // Level-triggered: the same state again changes nothing and says nothing.
         var rv = (await NodeAsync("edge-t")).Metadata.ResourceVersion;
-        await Sync.SyncAsync(State("edge-t", NodePhase.Failed, ["revoke-credentials", "cordon", "taint"], ["system:node"], "pcr-mismatch"), Ct);
+        await SyncAsync(State("edge-t", NodePhase.Failed, ["revoke-credentials", "cordon", "taint"], ["system:node"], "pcr-mismatch"), Ct);
         Assert.Equal(rv, (await NodeAsync("edge-t")).Metadata.ResourceVersion);
         Assert.Single(await EventsAsync("edge-t"));
 
         // After a reset nothing comes back; once the node attests again, our taint and cordon go, the rest stays.
-        await Sync.SyncAsync(State("edge-t", NodePhase.Pending, reason: "reset"), Ct);
+        await SyncAsync(State("edge-t", NodePhase.Pending, reason: "reset"), Ct);
         Assert.True((await NodeAsync("edge-t")).Spec.Unschedulable);
-        await Sync.SyncAsync(State("edge-t", NodePhase.Attested, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-t", NodePhase.Attested, roles: ["system:node"]), Ct);
         node = await NodeAsync("edge-t");
         Assert.NotEqual(true, node.Spec.Unschedulable);
         Assert.False(node.Metadata.Annotations?.ContainsKey("edge.orleansattest.io/cordoned") ?? false);
@@ -134,12 +141,12 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         foreach (var (name, phase, reason) in new[] { ("edge-u", NodePhase.Unreachable, "unreachable"), ("edge-f", NodePhase.Failed, "pcr-mismatch") })
         {
             await host.CreateNodeAsync(name, GpuTaint);
-            await Sync.SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
+            await SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
             await IssueAsync(name);
 
             // A policy without cordon or taint. Its agent may have been stopped on purpose while kubelet still
             // heartbeats: its pods must not keep running on a certificate nobody can revoke.
-            await Sync.SyncAsync(State(name, phase, actions: ["notify-agent"], reason: reason), Ct);
+            await SyncAsync(State(name, phase, actions: ["notify-agent"], reason: reason), Ct);
             Assert.DoesNotContain(await host.BindingNamesAsync(), b => b.Contains(name, StringComparison.Ordinal));
             Assert.Single(await host.TokenSecretsAsync(), s => s.Metadata.Labels["edge.orleansattest.io/node"] == name); // no revoke-credentials listed
             var node = await NodeAsync(name);
@@ -149,11 +156,32 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
             Assert.Contains(await EventsAsync(name), e => e.Reason == $"OrleansAttest{phase}");
 
             // Proving again lifts exactly what was added.
-            await Sync.SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
+            await SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node"]), Ct);
             node = await NodeAsync(name);
             Assert.NotEqual(true, node.Spec.Unschedulable);
             Assert.Equal(["example.com/gpu"], node.Spec.Taints.Select(t => t.Key));
         }
+    }
+
+    [Fact]
+    public async Task A_trusted_report_older_than_the_nodes_failure_grants_nothing()
+    {
+        await host.CreateNodeAsync("edge-s");
+        await SyncAsync(State("edge-s", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-s", NodePhase.Failed, ["revoke-credentials"], ["system:node"], "pcr-mismatch"), Ct);
+
+        // The Enrolled report of before arrives again (a shard that restarted forgot it had applied the failure since).
+        await Sync.SyncAsync(State("edge-s", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        Assert.Empty(await host.BindingNamesAsync());
+        var node = await NodeAsync("edge-s");
+        Assert.True(node.Spec.Unschedulable);
+        Assert.Equal("pcr-mismatch", node.Spec.Taints.Single(t => t.Key == TaintKey).Value);
+
+        // The verifier cannot answer: nothing is decided, the sync throws and is retried.
+        host.Trust.Unavailable = true;
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => Sync.SyncAsync(State("edge-s", NodePhase.Enrolled, roles: ["system:node"]), Ct));
+        host.Trust.Unavailable = false;
+        Assert.Empty(await host.BindingNamesAsync());
     }
 
     [Fact]
@@ -162,17 +190,17 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         var node = await host.CreateNodeAsync("edge-o");
         node.Spec = new V1NodeSpec { Unschedulable = true };
         await host.Client.CoreV1.ReplaceNodeAsync(node, "edge-o", cancellationToken: Ct);
-        await Sync.SyncAsync(State("edge-o", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-o", NodePhase.Enrolled, roles: ["system:node"]), Ct);
         await IssueAsync("edge-o");
 
-        await Sync.SyncAsync(State("edge-o", NodePhase.Failed, ["notify-agent", "cordon", "taint"], ["system:node"], "boot-application-not-allowed"), Ct);
+        await SyncAsync(State("edge-o", NodePhase.Failed, ["notify-agent", "cordon", "taint"], ["system:node"], "boot-application-not-allowed"), Ct);
         Assert.Single(await host.TokenSecretsAsync());
         Assert.Empty(await host.BindingNamesAsync());
         var failed = await NodeAsync("edge-o");
         Assert.False(failed.Metadata.Annotations?.ContainsKey("edge.orleansattest.io/cordoned") ?? false);
         Assert.Equal("boot-application-not-allowed", failed.Spec.Taints.Single().Value);
 
-        await Sync.SyncAsync(State("edge-o", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-o", NodePhase.Enrolled, roles: ["system:node"]), Ct);
         var trusted = await NodeAsync("edge-o");
         Assert.True(trusted.Spec.Unschedulable);
         Assert.Null(trusted.Spec.Taints);
@@ -182,7 +210,7 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     public async Task Sync_throws_while_the_api_server_is_down_so_it_is_retried_and_then_reaches_the_same_end_state()
     {
         await host.CreateNodeAsync("edge-d", GpuTaint);
-        await Sync.SyncAsync(State("edge-d", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await SyncAsync(State("edge-d", NodePhase.Enrolled, roles: ["system:node"]), Ct);
         await IssueAsync("edge-d");
         var failed = State("edge-d", NodePhase.Failed, ["revoke-credentials", "cordon", "taint"], ["system:node"], "quote-signature-invalid");
 
@@ -190,7 +218,7 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         var down = await Assert.ThrowsAsync<KubernetesAccessException>(() => Sync.SyncAsync(failed, Ct));
         Assert.Contains("node edge-d (Failed) could not be synced: HTTP 503", down.Message);
         host.Server.Down = false;
-        await Sync.SyncAsync(failed, Ct);
+        await SyncAsync(failed, Ct);
 
         Assert.Empty(await host.TokenSecretsAsync());
         Assert.Empty(await host.BindingNamesAsync());
@@ -205,11 +233,11 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
         foreach (var (name, phase) in new[] { ("edge-v", NodePhase.Revoked), ("edge-x", NodePhase.Deleted) })
         {
             await host.CreateNodeAsync(name);
-            await Sync.SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node", "edge-reader"]), Ct);
+            await SyncAsync(State(name, NodePhase.Enrolled, roles: ["system:node", "edge-reader"]), Ct);
             var user = await IssueAsync(name);
             await host.CreateCsrAsync(KubeletCsrs.Csr($"pending-{name}", KubeletCsrs.Pem($"system:node:{name}"), user));
 
-            await Sync.SyncAsync(State(name, phase, actions: [], reason: phase.ToString().ToLowerInvariant()), Ct);
+            await SyncAsync(State(name, phase, actions: [], reason: phase.ToString().ToLowerInvariant()), Ct);
 
             Assert.DoesNotContain(await host.TokenSecretsAsync(), s => s.Metadata.Labels["edge.orleansattest.io/node"] == name);
             Assert.DoesNotContain(await host.BindingNamesAsync(), b => b.Contains(name, StringComparison.Ordinal));
@@ -225,11 +253,11 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     public async Task A_node_not_registered_yet_is_nothing_to_taint_and_is_tainted_by_the_next_sync_once_it_appears()
     {
         var failed = State("edge-late", NodePhase.Failed, ["cordon", "taint"], [], "pcr-mismatch");
-        await Sync.SyncAsync(failed, Ct);
+        await SyncAsync(failed, Ct);
         Assert.Empty(await EventsAsync("edge-late"));
 
         await host.CreateNodeAsync("edge-late");
-        await Sync.SyncAsync(failed, Ct);
+        await SyncAsync(failed, Ct);
         var node = await NodeAsync("edge-late");
         Assert.True(node.Spec.Unschedulable);
         Assert.Equal(TaintKey, node.Spec.Taints.Single().Key);
