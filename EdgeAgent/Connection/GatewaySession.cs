@@ -54,6 +54,8 @@ internal sealed class GatewaySession(AgentGateway.AgentGatewayClient client, Age
                         RetryAfterMs = message.Refused.RetryAfterMs;
                         status.Refused(message.Refused.ReasonCode, message.Refused.Detail);
                         logger.LogWarning("Node {Node}: the gateway refused the connection ({Reason}): {Detail}", options.NodeName, message.Refused.ReasonCode, message.Refused.Detail);
+                        if (UntrustedRefusals.Contains(message.Refused.ReasonCode))
+                            await credentials.RevokeAsync(message.Refused.ReasonCode, message.Refused.Detail, cancellationToken);
                         return activated;
                     case GatewayMessage.BodyOneofCase.CredentialDelivery:
                         var ack = await credentials.ReceiveAsync(message.CredentialDelivery, cancellationToken);

@@ -64,6 +64,17 @@ public sealed class AgentExecutableTests(GatewayClusterFixture fixture, ITestOut
             Assert.Equal(0, await second.TerminateAsync(ExitTimeout));
             output.WriteLine(second.OutputText());
 
+            // Revoked while the agent was away (no Revoked message could reach it): its next hello is refused, and that
+            // refusal alone makes it delete its cluster credentials and run the hook.
+            await fixture.Factory.GetGrain<IEdgeNodeGrain>(node).RevokeAsync("stolen from the depot");
+            Assert.True(File.Exists(Path.Combine(credentialsDir, "node-credentials.json")));
+            await using (var returning = AgentProcess.Start(Arguments(fixture.CaPath)))
+            {
+                await TestNodes.UntilAsync(() => !File.Exists(Path.Combine(credentialsDir, "node-credentials.json")), "credentials deleted on the node-revoked refusal");
+                await TestNodes.UntilAsync(() => File.ReadAllText(hookLog).Contains($"revoked {node}"), "the revoked hook ran");
+                await TestNodes.UntilAsync(() => returning.Output.Any(l => l.Contains("refused the connection (node-revoked)")), "the refusal logged");
+            }
+
             // A CA file that is no certificate: the agent says so and exits non-zero instead of connecting without trust.
             var badCa = Path.Combine(stateDir, "not-a-ca.pem");
             await File.WriteAllTextAsync(badCa, "no certificate here", ct);
