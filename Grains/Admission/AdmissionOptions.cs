@@ -28,4 +28,7 @@ public sealed class AdmissionOptions
 
     /// <summary>Time per new challenge once the burst is used up; a hello that would need one sooner is refused "hello-rate-limited".</summary>
     public TimeSpan HelloInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most one audit entry per refusal reason of a node's hellos per this interval (the rest are logged and counted).</summary>
+    public TimeSpan RefusalAuditInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -20,6 +20,8 @@ public sealed partial class EdgeNodeGrain
 
     private HelloRateLimiter? _helloLimiter;
 
+    private RefusalAuditThrottle? _refusalAudits;
+
     /// <summary>
     /// Admission (DESIGN.md step 3). Never changes the phase or the bound channel: it only adds a pending
     /// challenge (a hash of the expected proof, never the secret or the proof), so an unproven connection can never displace a
@@ -141,9 +143,11 @@ public sealed partial class EdgeNodeGrain
     private async Task<HelloResult> RefuseHelloAsync(string reasonCode, string detail)
     {
         Refuse("hello", reasonCode, detail);
-        // Audit only nodes that exist here: a flood of hellos for made-up names must not create audit streams.
-        if (State.Declaration is not null)
-            await AuditAsync("hello-refused", null, reasonCode, detail);
+        // Audit only nodes that exist here (a flood of hellos for made-up names must not create audit streams), and
+        // throttled: a flood for a real node must not push its history out of the capped audit.
+        _refusalAudits ??= new RefusalAuditThrottle(admissionOptions.Value.RefusalAuditInterval);
+        if (State.Declaration is not null && _refusalAudits.ShouldAudit(reasonCode, Now, out int suppressed))
+            await AuditAsync("hello-refused", null, reasonCode, suppressed == 0 ? detail : $"{detail} ({suppressed} more refused with this reason since the last entry, not audited)");
         return new HelloResult(false, reasonCode, detail, null);
     }
 }

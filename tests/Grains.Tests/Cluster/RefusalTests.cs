@@ -172,6 +172,24 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_flood_of_refused_hellos_cannot_push_a_revocation_out_of_the_audit()
+    {
+        await using var agent = await DeclaredAgentAsync("edge-audit-flood");
+        await agent.EnrollAsync();
+        await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
+        await agent.Grain.RevokeAsync("stolen from the depot");
+
+        // Anyone can name the node; 1,200 refusals would have been 1,200 entries in an audit capped at 1,000.
+        for (int i = 0; i < 1200; i++)
+            Assert.Equal(NodeReasons.NodeRevoked, (await agent.SayHelloAsync()).ReasonCode);
+
+        var audit = await agent.Grain.GetAuditAsync(1000);
+        Assert.Contains(audit, e => e.Kind == "operator-revoke" && e.Detail.Contains("stolen from the depot", StringComparison.Ordinal));
+        var refused = Assert.Single(audit, e => e.Kind == "hello-refused");
+        Assert.Equal(NodeReasons.NodeRevoked, refused.ReasonCode);
+    }
+
+    [Fact]
     public async Task A_reset_of_a_node_that_is_not_Failed_Unreachable_or_Revoked_changes_nothing()
     {
         await using var agent = await DeclaredAgentAsync("edge-needless-reset");
