@@ -76,6 +76,9 @@ public static class NodeEndpoints
             return requestProblem;
         if (string.IsNullOrWhiteSpace(request!.Policy))
             return AdminProblems.BadRequest(AdminReasons.DeclarationInvalid, "the declaration names no policy: set \"policy\"");
+        // The same rule as the policy routes: a policy this API could never have created is no policy to declare under.
+        if (NodeNames.Problem(request.Policy.Trim(), "policy name") is { } policyProblem)
+            return AdminProblems.BadRequest(AdminReasons.InvalidPolicyName, policyProblem);
         byte[]? certificate = null;
         if (!string.IsNullOrWhiteSpace(request.EkCertificate))
         {

@@ -265,14 +265,18 @@ public sealed partial class EdgeNodeGrain(
         return OperationResult.Refused(reasonCode, detail);
     }
 
-    /// <summary>Hello and activation are refused for these phases and for suspended or deleted declarations.</summary>
+    /// <summary>
+    /// Hello and activation are refused for these phases and for suspended or deleted declarations. The detail goes to
+    /// whoever named the node, before any key is checked: it names the reason code, never the verdict's detail or the
+    /// operator's words (those stay in status and audit).
+    /// </summary>
     private (string Code, string Detail)? RefusalForPhase()
     {
         return State.Phase switch
         {
             NodePhase.Deleted => (NodeReasons.NodeDeleted, $"node '{NodeName}' was deleted; declare it again first"),
-            NodePhase.Failed => (NodeReasons.NodeFailed, $"node '{NodeName}' failed ({State.ReasonCode}: {State.Detail}); an operator must reset it first"),
-            NodePhase.Revoked => (NodeReasons.NodeRevoked, $"node '{NodeName}' was revoked ({State.Detail}); an operator must reset it first"),
+            NodePhase.Failed => (NodeReasons.NodeFailed, $"node '{NodeName}' failed ({State.ReasonCode}); an operator must reset it first"),
+            NodePhase.Revoked => (NodeReasons.NodeRevoked, $"node '{NodeName}' was revoked; an operator must reset it first"),
             _ when State.Declaration?.Suspend == true => (NodeReasons.NodeSuspended, $"node '{NodeName}' is suspended by its declaration"),
             _ => null,
         };

@@ -97,6 +97,8 @@ public sealed class NodeApiTests(AdminApiFixture fixture) : IClassFixture<AdminA
     [InlineData("""{"ekPublicSha256": "00"}""", AdminReasons.DeclarationInvalid)]
     [InlineData("""{"policy": "p", "ekPublicSha256": "xyz"}""", AdminReasons.DeclarationInvalid)]
     [InlineData("""{"policy": "p", "ekPublicSha256": "0011"}""", AdminReasons.DeclarationInvalid)]
+    [InlineData("""{"policy": "a\nb"}""", AdminReasons.InvalidPolicyName)]
+    [InlineData("""{"policy": "a/b"}""", AdminReasons.InvalidPolicyName)]
     [InlineData("""{"policy": "p", "ekPublicSha265": "00"}""", AdminReasons.MalformedBody)]
     [InlineData("""{"policy": 5}""", AdminReasons.MalformedBody)]
     [InlineData("""{"policy": "p", "suspend": "yes"}""", AdminReasons.MalformedBody)]

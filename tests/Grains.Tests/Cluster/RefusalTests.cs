@@ -179,6 +179,11 @@ public sealed class RefusalTests(EmbeddedClusterFixture fixture) : IClassFixture
         await Wait.ForPhaseAsync(agent.Grain, NodePhase.Attested);
         await agent.Grain.RevokeAsync("stolen from the depot");
 
+        // The refusal goes to whoever named the node: its reason code, not the operator's words.
+        var first = await agent.SayHelloAsync();
+        Assert.Equal(NodeReasons.NodeRevoked, first.ReasonCode);
+        Assert.DoesNotContain("stolen", first.Detail, StringComparison.Ordinal);
+
         // Anyone can name the node; 1,200 refusals would have been 1,200 entries in an audit capped at 1,000.
         for (int i = 0; i < 1200; i++)
             Assert.Equal(NodeReasons.NodeRevoked, (await agent.SayHelloAsync()).ReasonCode);
