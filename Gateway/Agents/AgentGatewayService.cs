@@ -10,7 +10,7 @@ namespace OrleansAttest.Gateway.Agents;
 
 /// <summary>The gRPC agent endpoint: each Connect stream within the stream limits is one <see cref="AgentSession"/>.</summary>
 public sealed class AgentGatewayService(IGrainFactory grains, IOptions<GatewayOptions> options, GatewayMetrics metrics, StreamLimiter limiter,
-    HandshakeLimiter handshakes, RelayLimiter relays, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AgentGatewayService> logger)
+    HandshakeLimiter handshakes, NodeHandshakes nodeHandshakes, RelayLimiter relays, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AgentGatewayService> logger)
     : AgentGateway.AgentGatewayBase
 {
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
@@ -25,6 +25,6 @@ public sealed class AgentGatewayService(IGrainFactory grains, IOptions<GatewayOp
             await responseStream.WriteAsync(WireConversions.Refusal(GatewayReasons.TooManyStreams, refusal), context.CancellationToken);
             return;
         }
-        await new AgentSession(requestStream, responseStream, context, grains, options.Value, metrics, handshakes, relays, time, logger, lifetime.ApplicationStopping).RunAsync();
+        await new AgentSession(requestStream, responseStream, context, grains, options.Value, metrics, handshakes, nodeHandshakes, relays, time, logger, lifetime.ApplicationStopping).RunAsync();
     }
 }

@@ -25,6 +25,7 @@ internal sealed class AgentSession(
     GatewayOptions options,
     GatewayMetrics metrics,
     HandshakeLimiter handshakes,
+    NodeHandshakes nodeHandshakes,
     RelayLimiter relays,
     TimeProvider time,
     ILogger logger,
@@ -41,6 +42,7 @@ internal sealed class AgentSession(
     private AgentChannel? _keepAlive;
     private bool _bound;
     private bool _handshaking;
+    private IDisposable? _nodeHandshake;
 
     private string Peer => context.Peer;
 
@@ -158,6 +160,10 @@ internal sealed class AgentSession(
         if (NodeNameProblem(hello.NodeName) is { } problem)
             return Refuse(GatewayReasons.InvalidNodeName, problem);
         _nodeName = hello.NodeName;
+        _nodeHandshake = nodeHandshakes.TryEnter(hello.NodeName);
+        if (_nodeHandshake is null)
+            return Refuse(GatewayReasons.NodeHandshakeBusy,
+                $"node '{hello.NodeName}' already has {options.MaxHandshakesPerNode} unproven handshakes on this gateway ({GatewayOptions.SectionName}:MaxHandshakesPerNode); finish or close one, then say hello again");
         // Waiting for a slot: the stream stays open and the agent sees nothing until it is served or refused.
         if (await EnterHandshakeAsync() is not HandshakeAdmission.Admitted and var admission)
         {
@@ -311,6 +317,8 @@ internal sealed class AgentSession(
         if (_handshaking)
             handshakes.Exit();
         _handshaking = false;
+        _nodeHandshake?.Dispose();
+        _nodeHandshake = null;
     }
 
     private bool Refuse(string reasonCode, string detail)

@@ -16,4 +16,6 @@ public static class GatewayReasons
     public const string TooManyStreams = "too-many-streams";
     /// <summary>The gateway already has its limit of handshakes (Hello → activated) in flight; retry after a backoff.</summary>
     public const string GatewayBusy = "gateway-busy";
+    /// <summary>This node name already has its limit of unproven handshakes on this gateway; retry once one ends.</summary>
+    public const string NodeHandshakeBusy = "node-handshake-busy";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Gateway.Options;
 
@@ -10,7 +9,7 @@ namespace OrleansAttest.Gateway.Agents;
 /// </summary>
 public sealed class StreamLimiter(IOptions<GatewayOptions> options)
 {
-    private readonly ConcurrentDictionary<string, int> _perAddress = new();
+    private readonly KeyedCounts _perAddress = new();
     private int _total;
 
     public int OpenStreams => Volatile.Read(ref _total);
@@ -26,10 +25,9 @@ public sealed class StreamLimiter(IOptions<GatewayOptions> options)
             refusal = $"this gateway already holds its limit of {limits.MaxStreams} agent streams ({GatewayOptions.SectionName}:MaxStreams); try another gateway or later";
             return null;
         }
-        var count = _perAddress.AddOrUpdate(address, 1, (_, c) => c + 1);
-        if (limits.MaxStreamsPerAddress > 0 && count > limits.MaxStreamsPerAddress)
+        if (!_perAddress.TryAdd(address, limits.MaxStreamsPerAddress))
         {
-            Release(address);
+            Interlocked.Decrement(ref _total);
             refusal = $"address {address} already has {limits.MaxStreamsPerAddress} agent streams open ({GatewayOptions.SectionName}:MaxStreamsPerAddress)";
             return null;
         }
@@ -39,12 +37,7 @@ public sealed class StreamLimiter(IOptions<GatewayOptions> options)
     private void Release(string address)
     {
         Interlocked.Decrement(ref _total);
-        // Remove the entry at zero so departed addresses do not accumulate.
-        while (_perAddress.TryGetValue(address, out var count))
-        {
-            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<string, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
-                return;
-        }
+        _perAddress.Remove(address);
     }
 
     private sealed class Lease(StreamLimiter limiter, string address) : IDisposable

@@ -27,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<StreamLimiter>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandshakeLimiter>();
+        services.TryAddSingleton<NodeHandshakes>();
         services.TryAddSingleton<RelayLimiter>();
         services.AddGrpc();
         // Runs after gRPC's own setup (which copies the global options), so the gateway's limit wins for its service.

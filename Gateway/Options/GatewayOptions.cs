@@ -28,6 +28,12 @@ public sealed class GatewayOptions
     public int MaxConcurrentHandshakes { get; set; } = 256;
 
     /// <summary>
+    /// Unproven handshakes of one node name at once on this gateway (a Hello beyond it is refused "node-handshake-busy"),
+    /// so one device's idle streams cannot hold the gateway's handshake slots. 0 = unlimited.
+    /// </summary>
+    public int MaxHandshakesPerNode { get; set; } = 2;
+
+    /// <summary>
     /// Agent answers (quote responses, credential acknowledgements) relayed to the verifier at once by this gateway; an
     /// answer beyond it waits here (new Hellos wait for that backlog to clear), and one the verifier would no longer judge is dropped rather than relayed, so a stall
     /// cannot pile the whole fleet's answers into the verifier (<c>RelayLimiter</c>). 0 = unlimited.

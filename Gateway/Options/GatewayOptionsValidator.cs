@@ -35,6 +35,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"gateway-max-streams-per-connection-invalid: {g}:MaxStreamsPerConnection is {options.MaxStreamsPerConnection}; use a positive number (Kestrel's default is 100).");
         if (options.MaxConcurrentHandshakes < 0)
             errors.Add($"gateway-max-concurrent-handshakes-invalid: {g}:MaxConcurrentHandshakes is {options.MaxConcurrentHandshakes}; use 0 (unlimited) or a positive number.");
+        if (options.MaxHandshakesPerNode < 0)
+            errors.Add($"gateway-max-handshakes-per-node-invalid: {g}:MaxHandshakesPerNode is {options.MaxHandshakesPerNode}; use 0 (unlimited) or a positive number.");
         if (options.MaxConcurrentRelays < 0)
             errors.Add($"gateway-max-concurrent-relays-invalid: {g}:MaxConcurrentRelays is {options.MaxConcurrentRelays}; use 0 (unlimited) or a positive number.");
         if (options.MaxRetryAfter < TimeSpan.FromSeconds(1) || options.MaxRetryAfter > TimeSpan.FromHours(1))

@@ -1,12 +1,17 @@
 using System.Diagnostics.Metrics;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansAttest.Fixtures;
 using OrleansAttest.Fixtures.Cluster;
 using OrleansAttest.Gateway.Agents;
 using OrleansAttest.Gateway.Tests.Support;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Node;
 using OrleansAttest.Protocol.V1;
+using OrleansAttest.Tpm.Credentials;
+using OrleansAttest.Tpm.Device;
+using OrleansAttest.Tpm.Device.Transport;
 
 namespace OrleansAttest.Gateway.Tests.EndToEnd;
 
@@ -171,6 +176,75 @@ public sealed class HandshakeLimitTests(GatewayClusterFixture fixture, ITestOutp
         {
             output.WriteLine(gateway.LogText());
             output.WriteLine(agent.LogText());
+        }
+    }
+
+    [Fact]
+    public async Task One_device_holding_idle_handshakes_holds_up_only_its_own_node()
+    {
+        await using var gateway = await GatewayHost.StartAsync(fixture.Factory, fixture.TlsDirectory, configure: o =>
+        {
+            o.MaxConcurrentHandshakes = 4;
+            o.HandshakeTimeout = TimeSpan.FromSeconds(30);
+        });
+        var ct = TestContext.Current.CancellationToken;
+        // A device its attacker owns: its EK is declared, so its hellos are challenged; the same Hello again costs
+        // nothing (its pending challenge comes back), and the attacker never proves.
+        await using var tpm = await SwtpmInstance.StartAsync(ct);
+        await using var tpmClient = new TpmClient(new SwtpmTransport("127.0.0.1", tpm.Port));
+        await using var ek = await tpmClient.GetEndorsementKeyAsync(cancellationToken: ct);
+        var ak = await tpmClient.CreateAttestationKeyAsync(ek, cancellationToken: ct);
+        await TestNodes.DeclareAsync(fixture.Factory, "edge-gw-idle", EkPublicHash.Compute(ek.Public), new Dictionary<string, string[]>());
+        var idleHello = new AgentMessage
+        {
+            Hello = new Hello
+            {
+                ProtocolVersion = 1, NodeName = "edge-gw-idle", EkPublic = ByteString.CopyFrom(ek.Public.ToBytes()),
+                AkPublic = ByteString.CopyFrom(ak.Public.ToBytes()), AgentVersion = "idle/1",
+            },
+        };
+        using var channel = RawAgentStream.Channel(gateway.Address, fixture.CaPath);
+        var client = new AgentGateway.AgentGatewayClient(channel);
+        var idle = new List<AsyncDuplexStreamingCall<AgentMessage, GatewayMessage>>();
+        await using var agent = await TestEdgeAgent.CreateAsync("edge-gw-after-idle");
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var call = client.Connect(cancellationToken: ct);
+                idle.Add(call);
+                await call.RequestStream.WriteAsync(idleHello, ct);
+                Assert.Equal(GatewayMessage.BodyOneofCase.ActivationChallenge, (await NextAsync(call)).BodyCase);
+            }
+            // A third for the same node is refused at once, without a slot or a grain call.
+            using (var third = client.Connect(cancellationToken: ct))
+            {
+                await third.RequestStream.WriteAsync(idleHello, ct);
+                var refused = (await NextAsync(third)).Refused;
+                Assert.Equal(GatewayReasons.NodeHandshakeBusy, refused.ReasonCode);
+                Assert.Contains("MaxHandshakesPerNode", refused.Detail);
+            }
+            Assert.Equal(2, gateway.Services.GetRequiredService<HandshakeLimiter>().InFlight);
+
+            // Every other node still enrolls through the slots the idle streams could not take.
+            await TestNodes.DeclareAsync(fixture.Factory, agent);
+            agent.Start(gateway.Address, fixture.CaPath);
+            await TestNodes.WaitForAsync(fixture.Factory, agent.NodeName, s => s.Phase is NodePhase.Attested or NodePhase.Enrolled, "another node attested");
+
+            // Closing an idle stream gives its node one handshake back.
+            idle[0].Dispose();
+            idle.RemoveAt(0);
+            await TestNodes.UntilAsync(() => gateway.Services.GetRequiredService<HandshakeLimiter>().InFlight == 1, "the closed stream's slot returned");
+            var again = client.Connect(cancellationToken: ct);
+            idle.Add(again);
+            await again.RequestStream.WriteAsync(idleHello, ct);
+            Assert.Equal(GatewayMessage.BodyOneofCase.ActivationChallenge, (await NextAsync(again)).BodyCase);
+        }
+        finally
+        {
+            foreach (var call in idle)
+                call.Dispose();
+            output.WriteLine(gateway.LogText());
         }
     }
 
