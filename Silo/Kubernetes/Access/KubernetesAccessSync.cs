@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using OrleansAttest.Grains.ClusterSync;
 using OrleansAttest.Grains.Interfaces;
@@ -96,28 +97,43 @@ public sealed class KubernetesAccessSync(
         _ => "OrleansAttestUntrusted",
     };
 
-    /// <summary>Bindings gone (with the tokens and pending CSRs when <paramref name="revoke"/>), then cordon and taint.</summary>
+    /// <summary>
+    /// Bindings gone (with the tokens and pending CSRs when <paramref name="revoke"/>), then cordon and taint — tried even
+    /// when the first part failed (its error is thrown afterwards, so the sync is retried), since the taint is what
+    /// stops the node's workloads.
+    /// </summary>
     private async Task TakeAwayAsync(ClusterNodeState state, string node, string reason, bool revoke, string eventReason, CancellationToken cancellationToken)
     {
         var done = new List<string>();
-        if (revoke)
+        Exception? accessFailure = null;
+        try
         {
-            var summary = await revoker.RevokeAsync(node, reason, cancellationToken);
-            if (summary.TokensDeleted + summary.BindingsDeleted + summary.CsrsDenied > 0)
-                done.Add(summary.ToString());
+            if (revoke)
+            {
+                var summary = await revoker.RevokeAsync(node, reason, cancellationToken);
+                if (summary.TokensDeleted + summary.BindingsDeleted + summary.CsrsDenied > 0)
+                    done.Add(summary.ToString());
+            }
+            else
+            {
+                int deleted = await bindings.DeleteAllAsync(node, cancellationToken);
+                if (deleted > 0)
+                    done.Add($"deleted {deleted} ClusterRoleBinding(s)");
+            }
         }
-        else
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            int deleted = await bindings.DeleteAllAsync(node, cancellationToken);
-            if (deleted > 0)
-                done.Add($"deleted {deleted} ClusterRoleBinding(s)");
+            accessFailure = e;
         }
         if (await quarantine.ApplyAsync(node, cordon: true, taint: true, reason, cancellationToken))
             done.Add("cordoned and tainted NoExecute");
-        if (done.Count == 0)
-            return;
-        var message = $"node {node} is {state.Phase} ({reason}: {state.Detail}); OrleansAttest {string.Join("; ", done)}";
-        logger.LogWarning("Node {Node}: {Message}", node, message);
-        await quarantine.EventAsync(node, "Warning", eventReason, message, cancellationToken);
+        if (done.Count > 0)
+        {
+            var message = $"node {node} is {state.Phase} ({reason}: {state.Detail}); OrleansAttest {string.Join("; ", done)}";
+            logger.LogWarning("Node {Node}: {Message}", node, message);
+            await quarantine.EventAsync(node, "Warning", eventReason, message, cancellationToken);
+        }
+        if (accessFailure is not null)
+            ExceptionDispatchInfo.Capture(accessFailure).Throw();
     }
 }

@@ -185,6 +185,33 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revocation_step_the_api_server_refuses_does_not_keep_the_bindings_tokens_or_taint_from_going()
+    {
+        var forbidding = new CsrListForbidden();
+        await using var other = await AccessHost.StartAsync(handlers: forbidding);
+        var sync = Assert.Single(other.Services.GetServices<IClusterNodeSync>());
+        await other.CreateNodeAsync("edge-403");
+        other.Trust.Set("edge-403", NodePhase.Enrolled);
+        await sync.SyncAsync(State("edge-403", NodePhase.Enrolled, roles: ["system:node"]), Ct);
+        await other.Get<ICredentialIssuer>().IssueAsync(new CredentialRequest("edge-403", "default", [1]), Ct);
+
+        // Denying pending CSRs needs a CSR list, which this API server refuses: everything else still happens, then the
+        // sync throws so that cluster sync retries it.
+        other.Trust.Set("edge-403", NodePhase.Failed);
+        var failed = State("edge-403", NodePhase.Failed, ["revoke-credentials"], ["system:node"], "pcr-mismatch");
+        var refused = await Assert.ThrowsAsync<KubernetesAccessException>(() => sync.SyncAsync(failed, Ct));
+        Assert.Contains("403", refused.Message);
+        Assert.Empty(await other.BindingNamesAsync());
+        Assert.Empty(await other.TokenSecretsAsync());
+        var node = await other.Client.CoreV1.ReadNodeAsync("edge-403", cancellationToken: Ct);
+        Assert.True(node.Spec.Unschedulable);
+        Assert.Equal(("NoExecute", "pcr-mismatch"), (node.Spec.Taints.Single().Effect, node.Spec.Taints.Single().Value));
+
+        forbidding.Forbidden = false;
+        await sync.SyncAsync(failed, Ct); // the retry completes
+    }
+
+    [Fact]
     public async Task An_operators_cordon_is_not_undone_and_a_failure_without_revoke_keeps_the_token()
     {
         var node = await host.CreateNodeAsync("edge-o");
