@@ -84,6 +84,15 @@ public sealed class PolicyHandler(
                 ? OperationResult.Refused(ConversionFailedReason, $"AttestationPolicy '{name}' generation {generation} cannot be converted: {string.Join("; ", problems)}")
                 : await grain.SetAsync(policy);
             long? version = result.Accepted ? (await grain.GetAsync())?.Version : resource.Status?.Version;
+            // Roles and failure actions are part of each node's cluster state: the policy's nodes are re-reported before
+            // the status says this generation is done, so a failure part-way is retried from the same status. A stored
+            // version the status never recorded is an earlier attempt that did not finish: its re-report may not have either.
+            bool unfinished = stored is not null && resource.Status?.Version is { } shown && shown != stored.Version;
+            if (result.Accepted && (unfinished || (stored is not null && (!stored.ClusterRoles.SequenceEqual(policy!.ClusterRoles) || !stored.FailureActions.SequenceEqual(policy.FailureActions)))))
+            {
+                int nodes = await ClusterSyncPolicyChanges.ReportAsync(grains, policy! with { Version = version ?? 0 }, ct);
+                logger.LogInformation("AttestationPolicy {Policy}: ClusterRoles or failure actions changed; {Nodes} node(s) re-reported to cluster sync", name, nodes);
+            }
             var now = time.GetUtcNow();
             var previous = resource.Status?.Conditions?.FirstOrDefault(c => c.Type == AcceptedCondition);
             var status = result.Accepted ? "True" : "False";
@@ -107,12 +116,6 @@ public sealed class PolicyHandler(
             if (result.Accepted)
             {
                 logger.LogInformation("AttestationPolicy {Policy} generation {Generation} stored as version {Version}", name, generation, version);
-                if (stored is not null && (!stored.ClusterRoles.SequenceEqual(policy!.ClusterRoles) || !stored.FailureActions.SequenceEqual(policy.FailureActions)))
-                {
-                    // Roles and failure actions are part of each node's cluster state: re-report the policy's nodes.
-                    int nodes = await ClusterSyncPolicyChanges.ReportAsync(grains, policy with { Version = version ?? 0 }, ct);
-                    logger.LogInformation("AttestationPolicy {Policy}: ClusterRoles or failure actions changed; {Nodes} node(s) re-reported to cluster sync", name, nodes);
-                }
             }
             else
             {

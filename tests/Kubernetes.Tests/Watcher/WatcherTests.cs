@@ -317,6 +317,29 @@ public sealed class WatcherTests
         Assert.Equal(NodePhase.Enrolled, (await env.NodeAsync("edge-p")).Phase);
     }
 
+    [Fact]
+    public async Task A_role_change_stored_by_an_attempt_that_never_finished_is_re_reported_by_the_next_one()
+    {
+        var probe = new ClusterSync.ProbeSync();
+        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
+        await env.WaitForLeaderAsync();
+        using var agent = new GrainAgent(env.Grains, "edge-q");
+        await EnrollAsync(env, agent, pinned: false);
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-q" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+
+        // An earlier attempt stored the new roles, then failed before re-reporting the nodes and writing the status
+        // (its silo died, or a node's report threw): the grain has them, the status still shows the old version.
+        var grain = env.Grains.GetGrain<IPolicyGrain>("p-edge-q");
+        var stored = (await grain.GetAsync())!;
+        Assert.True((await grain.SetAsync(stored with { ClusterRoles = ["edge-workload", "metrics-reader"] })).Accepted);
+        Assert.DoesNotContain(probe.States, st => st.NodeName == "edge-q" && st.ClusterRoles.Contains("metrics-reader"));
+
+        // The retry finds the grain already holding what it stores, yet must still re-report.
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-edge-q").Replace("clusterRoles: [edge-workload]", "clusterRoles: [edge-workload, metrics-reader]"));
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-q" && st.Phase == NodePhase.Enrolled
+            && st.ClusterRoles.SequenceEqual(["edge-workload", "metrics-reader"]))), Wait, "the unfinished re-report done");
+    }
+
     private static async Task EnrollAsync(KubeSilo env, GrainAgent agent, bool pinned)
     {
         var name = agent.Device.NodeName;
