@@ -304,12 +304,9 @@ public sealed class WatcherTests
     [Fact]
     public async Task Changing_a_policys_ClusterRoles_re_reports_its_trusted_nodes_to_every_cluster_sync()
     {
-        var probe = new ClusterSync.ProbeSync();
-        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
-        await env.WaitForLeaderAsync();
-        using var agent = new GrainAgent(env.Grains, "edge-p");
-        await EnrollAsync(env, agent, pinned: false);
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-p" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+        var (env, agent, probe) = await EnrolledUnderProbeAsync("edge-p");
+        await using var _ = env;
+        using var __ = agent;
 
         await env.Kubectl.ApplyAsync(Manifests.Policy("p-edge-p").Replace("clusterRoles: [edge-workload]", "clusterRoles: [edge-workload, metrics-reader]"));
         await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-p" && st.Phase == NodePhase.Enrolled
@@ -320,12 +317,9 @@ public sealed class WatcherTests
     [Fact]
     public async Task A_role_change_stored_by_an_attempt_that_never_finished_is_re_reported_by_the_next_one()
     {
-        var probe = new ClusterSync.ProbeSync();
-        await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
-        await env.WaitForLeaderAsync();
-        using var agent = new GrainAgent(env.Grains, "edge-q");
-        await EnrollAsync(env, agent, pinned: false);
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == "edge-q" && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+        var (env, agent, probe) = await EnrolledUnderProbeAsync("edge-q");
+        await using var _ = env;
+        using var __ = agent;
 
         // An earlier attempt stored the new roles, then failed before re-reporting the nodes and writing the status
         // (its silo died, or a node's report threw): the grain has them, the status still shows the old version.
@@ -338,6 +332,27 @@ public sealed class WatcherTests
         await env.Kubectl.ApplyAsync(Manifests.Policy("p-edge-q").Replace("clusterRoles: [edge-workload]", "clusterRoles: [edge-workload, metrics-reader]"));
         await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-q" && st.Phase == NodePhase.Enrolled
             && st.ClusterRoles.SequenceEqual(["edge-workload", "metrics-reader"]))), Wait, "the unfinished re-report done");
+    }
+
+    /// <summary>A silo with a probe cluster sync beside the real ones, and <paramref name="node"/> enrolled under its own unpinned policy.</summary>
+    private static async Task<(KubeSilo Env, GrainAgent Agent, ClusterSync.ProbeSync Probe)> EnrolledUnderProbeAsync(string node)
+    {
+        var probe = new ClusterSync.ProbeSync();
+        var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
+        var agent = new GrainAgent(env.Grains, node);
+        try
+        {
+            await env.WaitForLeaderAsync();
+            await EnrollAsync(env, agent, pinned: false);
+            await Eventually.UntilAsync(() => Task.FromResult(probe.Applied.Any(a => a.Node == node && a.Phase == NodePhase.Enrolled)), Wait, "probe saw Enrolled");
+            return (env, agent, probe);
+        }
+        catch
+        {
+            agent.Dispose();
+            await env.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task EnrollAsync(KubeSilo env, GrainAgent agent, bool pinned)
