@@ -39,6 +39,7 @@ public static class KubernetesAccessServiceCollectionExtensions
         services.TryAddSingleton<CsrApprovals>();
         services.TryAddSingleton<NodeAccessRevoker>();
         services.TryAddSingleton<NodeQuarantine>();
+        services.TryAddSingleton<LateNodeQuarantine>();
         services.TryAddSingleton<CsrReviewer>();
         services.TryAddSingleton<INodeTrustLookup, GrainNodeTrustLookup>();
         services.RemoveAll<ICredentialIssuer>();

@@ -15,8 +15,8 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 /// a kubelet certificate that cannot be revoked.</item>
 /// <item>Failed: also the policy's revoke-credentials (tokens, pending CSRs). Revoked/Deleted: revocation always.</item>
 /// </list>
-/// A Node that does not exist yet has nothing to taint; a later resync of ClusterSyncGrain taints it once it registers
-/// (and it cannot get a kubelet certificate meanwhile: the approver denies untrusted nodes).
+/// A Node that does not exist yet has nothing to taint; one that registers later (its kubelet got a certificate just
+/// before the failure) is found by <see cref="LateNodeQuarantine"/> at the next status refresh.
 /// </summary>
 public sealed class KubernetesAccessSync(
     INodeTrustLookup trust,

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansAttest.Grains.ClusterSync;
 using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Grains.Policies;
+using OrleansAttest.Silo.Kubernetes.Access;
 using OrleansAttest.Silo.Kubernetes.Status;
 
 namespace OrleansAttest.Silo.Kubernetes.Watching;
@@ -12,13 +14,16 @@ namespace OrleansAttest.Silo.Kubernetes.Watching;
 /// wrong) — and where only the latest verdict's time moved, at most once per interval, never on every quote. A status
 /// that showed another phase than the grain's means a transition's report never reached cluster sync (a silo died
 /// between the grain's write and its report, or the shard was unreachable): the node's state is reported again, so its
-/// cluster access (bindings, cordon, taint) converges too, not only its status.
+/// cluster access (bindings, cordon, taint) converges too, not only its status. With the access part, the untrusted nodes
+/// found on the way are handed to <see cref="LateNodeQuarantine"/>, which taints a Node that registered after its node
+/// stopped being trusted.
 /// </summary>
 public sealed class StatusRefresher(
     EdgeNodeHandler nodes,
     EdgeNodeStatusWriter writer,
     IGrainFactory grains,
     IPolicySource policies,
+    IEnumerable<LateNodeQuarantine> lateNodes,
     IOptions<KubernetesOptions> options,
     KubernetesWatchMetrics metrics,
     ILogger<StatusRefresher> logger)
@@ -40,6 +45,7 @@ public sealed class StatusRefresher(
     public async Task<int> RefreshOnceAsync(CancellationToken ct)
     {
         int written = 0, failed = 0, reported = 0;
+        var untrusted = new ConcurrentBag<EdgeNodeStatus>();
         var due = nodes.Known.Where(n => n.Metadata.DeletionTimestamp is null && EdgeNodeStatusWriter.DeclaredGeneration(n) is not null).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.StatusWriteConcurrency, CancellationToken = ct }, async (node, token) =>
         {
@@ -53,6 +59,8 @@ public sealed class StatusRefresher(
                 }
                 if (write is { PhaseWasStale: true, Grain: { } grain } && await ReportAgainAsync(grain))
                     Interlocked.Increment(ref reported);
+                if (write.Grain is { Phase: not (NodePhase.Attested or NodePhase.Enrolled) } notTrusted)
+                    untrusted.Add(notTrusted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -69,21 +77,48 @@ public sealed class StatusRefresher(
             logger.LogInformation("Status refresh: {Written} of {Count} EdgeNode status(es) re-applied", written, due.Count);
         if (reported > 0)
             logger.LogWarning("Status refresh: {Reported} node(s) showed a phase their grain had left; their state was reported to cluster sync again (a transition's report had been lost)", reported);
+        foreach (var late in lateNodes)
+            await QuarantineLateNodesAsync(late, untrusted, ct);
         return written;
+    }
+
+    private async Task QuarantineLateNodesAsync(LateNodeQuarantine late, IEnumerable<EdgeNodeStatus> untrusted, CancellationToken ct)
+    {
+        try
+        {
+            var states = new List<ClusterNodeState>();
+            foreach (var grain in untrusted)
+                if (await CurrentStateAsync(grain) is { } state)
+                    states.Add(state);
+            await late.ApplyAsync(states, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.Error(EdgeNodeHandler.Kind);
+            logger.LogWarning(e, "Status refresh: untrusted nodes' Nodes could not be checked for the taint; next try in {Interval}", options.Value.StatusRefreshInterval);
+        }
     }
 
     /// <summary>Reports the grain's state again; false (retried at the next refresh) when its policy cannot be read now.</summary>
     private async Task<bool> ReportAgainAsync(EdgeNodeStatus grain)
+    {
+        if (await CurrentStateAsync(grain) is not { } state)
+            return false;
+        await ClusterSyncShards.Shard(grains, grain.NodeName).ReportAsync(state, null);
+        return true;
+    }
+
+    /// <summary>The grain's state under its policy; null when the policy cannot be read now (without its roles a trusted node would be unbound).</summary>
+    private async Task<ClusterNodeState?> CurrentStateAsync(EdgeNodeStatus grain)
     {
         AttestationPolicy? policy = null;
         if (grain.PolicyName is { } name)
         {
             var lookup = await policies.GetAsync(name);
             if (lookup.Unavailable)
-                return false; // reporting without its roles would unbind a trusted node
+                return null;
             policy = lookup.Policy;
         }
-        await ClusterSyncShards.Shard(grains, grain.NodeName).ReportAsync(ClusterSyncPolicyChanges.CurrentState(grain, policy), null);
-        return true;
+        return ClusterSyncPolicyChanges.CurrentState(grain, policy);
     }
 }

@@ -212,6 +212,26 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Node_registered_after_its_node_failed_is_tainted_by_the_late_node_check()
+    {
+        // The kubelet got its certificate while the node was trusted, the node failed, then the kubelet registered.
+        var failed = State("edge-late-reg", NodePhase.Failed, ["revoke-credentials"], ["system:node"], "pcr-mismatch");
+        await SyncAsync(failed, Ct);
+        await host.CreateNodeAsync("edge-late-reg", GpuTaint);
+        await host.CreateNodeAsync("edge-trusted-reg");
+        var late = host.Get<LateNodeQuarantine>();
+
+        Assert.Equal(1, await late.ApplyAsync([failed, State("edge-trusted-reg", NodePhase.Enrolled), State("edge-never-registered", NodePhase.Unreachable)], Ct));
+        var node = await NodeAsync("edge-late-reg");
+        Assert.True(node.Spec.Unschedulable);
+        Assert.Equal(["example.com/gpu", TaintKey], node.Spec.Taints.Select(t => t.Key));
+        Assert.Null((await NodeAsync("edge-trusted-reg")).Spec?.Taints); // trusted: left alone
+
+        // Tainted now: nothing more to do on the next check.
+        Assert.Equal(0, await late.ApplyAsync([failed], Ct));
+    }
+
+    [Fact]
     public async Task An_operators_cordon_is_not_undone_and_a_failure_without_revoke_keeps_the_token()
     {
         var node = await host.CreateNodeAsync("edge-o");

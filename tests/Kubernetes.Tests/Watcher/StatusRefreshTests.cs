@@ -1,6 +1,7 @@
 using OrleansAttest.Benchmarks.Simulation;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using OrleansAttest.Fixtures.Cluster;
@@ -9,6 +10,7 @@ using OrleansAttest.Grains.Interfaces;
 using OrleansAttest.Kubernetes.Tests.ClusterSync;
 using OrleansAttest.Kubernetes.Tests.Support;
 using OrleansAttest.Silo.Kubernetes;
+using OrleansAttest.Silo.Kubernetes.Access;
 
 namespace OrleansAttest.Kubernetes.Tests.Watcher;
 
@@ -77,5 +79,39 @@ public sealed class StatusRefreshTests
         await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-l" && st.Phase == NodePhase.Failed)), wait,
             "Failed reported again to the syncs");
         Assert.Equal("Failed", (await env.Kube.GetAsync("edge-l")).Status?.Phase);
+    }
+
+    [Fact]
+    public async Task A_Node_that_registers_after_its_node_failed_is_tainted_by_the_refresh()
+    {
+        var access = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OrleansAttest:Kubernetes:Access:ApproveCsrs"] = "false",
+        }).Build();
+        await using var env = await KubeSilo.StartAsync(services: s => s.AddKubernetesAccess(access));
+        await env.WaitForLeaderAsync();
+        var wait = TimeSpan.FromSeconds(20);
+        using var agent = new GrainAgent(env.Grains, "edge-lr");
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-lr", agent.Device));
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-lr").GetAsync() is not null, wait, "policy stored");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-lr", agent.Device, "p-lr"));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-lr")).Declared, wait, "declared");
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-lr")).Status?.Phase == "Enrolled", wait, "Enrolled");
+
+        // It fails before its kubelet registered: the access sync finds no Node to taint.
+        agent.Measure(7, "unsigned bootloader");
+        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-lr")).Phase == NodePhase.Failed, wait, "grain Failed");
+        await Eventually.UntilAsync(() => ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-lr"), wait, "Failed synced");
+
+        // Then the kubelet, holding a certificate from before, registers its Node.
+        await env.Kube.Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "edge-lr" } }, cancellationToken: TestContext.Current.CancellationToken);
+        var tainted = await Eventually.SucceedsAsync(async () =>
+        {
+            var n = await env.Kube.Client.CoreV1.ReadNodeAsync("edge-lr", cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Contains(n.Spec?.Taints ?? [], t => t.Key == "edge.orleansattest.io/untrusted" && t.Effect == "NoExecute");
+            return n;
+        }, wait, "the late Node tainted by the refresh");
+        Assert.True(tainted.Spec.Unschedulable);
     }
 }
