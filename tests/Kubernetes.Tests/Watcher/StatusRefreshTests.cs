@@ -55,18 +55,8 @@ public sealed class StatusRefreshTests
     {
         var probe = new ProbeSync(); // stands in for the access sync: what it is told is what the cluster's access becomes
         await using var env = await KubeSilo.StartAsync(services: s => s.AddSingleton<IClusterNodeSync>(probe));
-        await env.WaitForLeaderAsync();
-        var wait = TimeSpan.FromSeconds(20);
         using var agent = new GrainAgent(env.Grains, "edge-l");
-        await env.Kubectl.ApplyAsync(Manifests.Policy("p-l", agent.Device));
-        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-l").GetAsync() is not null, wait, "policy stored");
-        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-l", agent.Device, "p-l"));
-        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Declared, wait, "declared");
-        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-l")).Status?.Phase == "Enrolled", wait, "Enrolled");
-        agent.Measure(7, "unsigned bootloader");
-        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-l")).Phase == NodePhase.Failed, wait, "grain Failed");
-        await Eventually.UntilAsync(() => ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-l"), wait, "Failed synced");
+        await EnrollThenFailAsync(env, agent);
 
         // Now make it as if the Failed report had been lost (the silo died between the grain's write and its report):
         // the shard has no memory of it, the EdgeNode still shows Enrolled, the access sync was never told.
@@ -76,7 +66,7 @@ public sealed class StatusRefreshTests
         probe.States.Clear();
 
         // The refresh (every 2 s) restores the status and reports the grain's state again, which reaches every sync.
-        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-l" && st.Phase == NodePhase.Failed)), wait,
+        await Eventually.UntilAsync(() => Task.FromResult(probe.States.Any(st => st.NodeName == "edge-l" && st.Phase == NodePhase.Failed)), Wait,
             "Failed reported again to the syncs");
         Assert.Equal("Failed", (await env.Kube.GetAsync("edge-l")).Status?.Phase);
     }
@@ -89,20 +79,9 @@ public sealed class StatusRefreshTests
             ["OrleansAttest:Kubernetes:Access:ApproveCsrs"] = "false",
         }).Build();
         await using var env = await KubeSilo.StartAsync(services: s => s.AddKubernetesAccess(access));
-        await env.WaitForLeaderAsync();
-        var wait = TimeSpan.FromSeconds(20);
         using var agent = new GrainAgent(env.Grains, "edge-lr");
-        await env.Kubectl.ApplyAsync(Manifests.Policy("p-lr", agent.Device));
-        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-lr").GetAsync() is not null, wait, "policy stored");
-        await env.Kubectl.ApplyAsync(Manifests.EdgeNode("edge-lr", agent.Device, "p-lr"));
-        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-lr")).Declared, wait, "declared");
-        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync("edge-lr")).Status?.Phase == "Enrolled", wait, "Enrolled");
-
         // It fails before its kubelet registered: the access sync finds no Node to taint.
-        agent.Measure(7, "unsigned bootloader");
-        await Eventually.UntilAsync(async () => (await env.NodeAsync("edge-lr")).Phase == NodePhase.Failed, wait, "grain Failed");
-        await Eventually.UntilAsync(() => ClusterSyncShards.IsSyncedAsync(env.Grains, "edge-lr"), wait, "Failed synced");
+        await EnrollThenFailAsync(env, agent);
 
         // Then the kubelet, holding a certificate from before, registers its Node.
         await env.Kube.Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "edge-lr" } }, cancellationToken: TestContext.Current.CancellationToken);
@@ -111,7 +90,25 @@ public sealed class StatusRefreshTests
             var n = await env.Kube.Client.CoreV1.ReadNodeAsync("edge-lr", cancellationToken: TestContext.Current.CancellationToken);
             Assert.Contains(n.Spec?.Taints ?? [], t => t.Key == "edge.orleansattest.io/untrusted" && t.Effect == "NoExecute");
             return n;
-        }, wait, "the late Node tainted by the refresh");
+        }, Wait, "the late Node tainted by the refresh");
         Assert.True(tainted.Spec.Unschedulable);
+    }
+
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    /// <summary>Enrols <paramref name="agent"/> under a policy pinning its PCRs, then fails it (PCR 7 changes) and waits until cluster sync applied that.</summary>
+    private static async Task EnrollThenFailAsync(KubeSilo env, GrainAgent agent)
+    {
+        var node = agent.Device.NodeName;
+        await env.WaitForLeaderAsync();
+        await env.Kubectl.ApplyAsync(Manifests.Policy("p-" + node, agent.Device));
+        await Eventually.UntilAsync(async () => await env.Grains.GetGrain<IPolicyGrain>("p-" + node).GetAsync() is not null, Wait, "policy stored");
+        await env.Kubectl.ApplyAsync(Manifests.EdgeNode(node, agent.Device, "p-" + node));
+        await Eventually.UntilAsync(async () => (await env.NodeAsync(node)).Declared, Wait, "declared");
+        await agent.ConnectAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(async () => (await env.Kube.GetAsync(node)).Status?.Phase == "Enrolled", Wait, "Enrolled");
+        agent.Measure(7, "unsigned bootloader");
+        await Eventually.UntilAsync(async () => (await env.NodeAsync(node)).Phase == NodePhase.Failed, Wait, "grain Failed");
+        await Eventually.UntilAsync(() => ClusterSyncShards.IsSyncedAsync(env.Grains, node), Wait, "Failed synced");
     }
 }
