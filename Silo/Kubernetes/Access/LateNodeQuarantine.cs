@@ -11,7 +11,8 @@ namespace OrleansAttest.Silo.Kubernetes.Access;
 /// schedulable. Given the untrusted nodes (the status refresh reads every grain anyway), one list of Nodes finds those
 /// without our taint, and the access sync runs for each of them again.
 /// </summary>
-public sealed class LateNodeQuarantine(IKubernetes kube, IEnumerable<IClusterNodeSync> syncs, IOptions<KubernetesAccessOptions> options, ILogger<LateNodeQuarantine> logger)
+public sealed class LateNodeQuarantine(IKubernetes kube, IEnumerable<IClusterNodeSync> syncs, INodeTrustLookup trust, IOptions<KubernetesAccessOptions> options,
+    ILogger<LateNodeQuarantine> logger)
 {
     private readonly IClusterNodeSync _access = syncs.OfType<KubernetesAccessSync>().Single();
 
@@ -27,6 +28,9 @@ public sealed class LateNodeQuarantine(IKubernetes kube, IEnumerable<IClusterNod
         int synced = 0;
         foreach (var state in states.Where(s => !s.Trusted && untainted.Contains(s.NodeName)))
         {
+            // The state was read a moment ago; a node trusted again since (its taint just lifted) must not be tainted by it.
+            if ((await trust.GetAsync(state.NodeName, cancellationToken)).Trusted)
+                continue;
             logger.LogWarning("Node {Node} is {Phase} but its Node has no {TaintKey} taint (registered after the node stopped being trusted?); syncing its access again",
                 state.NodeName, state.Phase, taintKey);
             await _access.SyncAsync(state, cancellationToken);

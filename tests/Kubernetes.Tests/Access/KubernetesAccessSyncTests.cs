@@ -229,6 +229,12 @@ public sealed class KubernetesAccessSyncTests : IAsyncLifetime
 
         // Tainted now: nothing more to do on the next check.
         Assert.Equal(0, await late.ApplyAsync([failed], Ct));
+
+        // A state read just before the node attested again (its Node untainted meanwhile) taints nothing.
+        await host.CreateNodeAsync("edge-back");
+        host.Trust.Set("edge-back", NodePhase.Enrolled);
+        Assert.Equal(0, await late.ApplyAsync([State("edge-back", NodePhase.Unreachable, reason: "unreachable")], Ct));
+        Assert.Null((await NodeAsync("edge-back")).Spec?.Taints);
     }
 
     [Fact]
