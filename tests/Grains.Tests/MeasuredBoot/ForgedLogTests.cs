@@ -31,10 +31,12 @@ public sealed class ForgedLogTests
 
     private static void GoldenGrub(EventLogBuilder b) => b.AddBootServicesApplication(Golden.Grub, "\\EFI\\synthetic\\grubx64.efi");
 
-    private static void KernelAndInitrd(EventLogBuilder b, string arguments = GoldenArguments, string? commandLine = GoldenArguments)
+    /// <summary>GRUB loading a kernel and initrd; <paramref name="kernel"/> is what was read, logged as <paramref name="kernelLoggedAs"/>.</summary>
+    private static void KernelAndInitrd(EventLogBuilder b, string arguments = GoldenArguments, string? commandLine = GoldenArguments,
+        byte[]? kernel = null, string? kernelLoggedAs = null)
     {
         b.AddGrubString(8, $"grub_cmd: linux {arguments}");
-        b.AddMeasurement(9, EventType.Ipl, Golden.Kernel, Encoding.UTF8.GetBytes(Golden.KernelPath + "\0"));
+        b.AddMeasurement(9, EventType.Ipl, kernel ?? Golden.Kernel, Encoding.UTF8.GetBytes((kernelLoggedAs ?? Golden.KernelPath) + "\0"));
         if (commandLine is not null)
             b.AddGrubString(8, $"kernel_cmdline: {commandLine}");
         b.AddGrubString(8, "grub_cmd: initrd /boot/initrd.img-6.1.0");
@@ -119,11 +121,7 @@ public sealed class ForgedLogTests
         var log = Boot(b =>
         {
             GoldenGrub(b);
-            b.AddGrubString(8, $"grub_cmd: linux {GoldenArguments}");
-            b.AddMeasurement(9, EventType.Ipl, "linux 6.6 (evil)"u8, "/boot/grub/x86_64-efi/fs.lst\0"u8);
-            b.AddGrubString(8, $"kernel_cmdline: {GoldenArguments}");
-            b.AddGrubString(8, "grub_cmd: initrd /boot/initrd.img-6.1.0");
-            b.AddMeasurement(9, EventType.Ipl, Golden.Initrd, "/boot/initrd.img-6.1.0\0"u8);
+            KernelAndInitrd(b, kernel: "linux 6.6 (evil)"u8.ToArray(), kernelLoggedAs: "/boot/grub/x86_64-efi/fs.lst");
         });
         log.AddMeasurement(9, EventType.Ipl, Golden.Kernel, Encoding.UTF8.GetBytes(Golden.KernelPath + "\0"));
         var verdicts = CheckLog(log);
