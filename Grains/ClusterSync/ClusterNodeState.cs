@@ -20,4 +20,9 @@ public sealed record ClusterNodeState(
 {
     /// <summary>Whether the node may hold cluster credentials and permissions now.</summary>
     public bool Trusted => Phase is NodePhase.Attested or NodePhase.Enrolled;
+
+    /// <summary>A node's state read from its grain, under its <paramref name="policy"/> (null when it has none or it is unknown: no roles).</summary>
+    public static ClusterNodeState Of(EdgeNodeStatus status, AttestationPolicy? policy) =>
+        new(status.NodeName, status.Phase, status.ReasonCode, status.Detail, status.PhaseSince, status.PolicyName,
+            status.Phase == NodePhase.Failed ? policy?.FailureActions ?? [] : [], policy?.ClusterRoles ?? []);
 }

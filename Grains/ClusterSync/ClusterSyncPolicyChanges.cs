@@ -10,11 +10,6 @@ namespace OrleansAttest.Grains.ClusterSync;
 /// </summary>
 public static class ClusterSyncPolicyChanges
 {
-    /// <summary>A node's state as cluster sync needs it, under its <paramref name="policy"/> (null when it has none or it is unknown: no roles).</summary>
-    public static ClusterNodeState CurrentState(EdgeNodeStatus status, AttestationPolicy? policy) =>
-        new(status.NodeName, status.Phase, status.ReasonCode, status.Detail, status.PhaseSince, status.PolicyName,
-            status.Phase == NodePhase.Failed ? policy?.FailureActions ?? [] : [], policy?.ClusterRoles ?? []);
-
     /// <summary>Reports every non-deleted node of <paramref name="policy"/>; returns how many.</summary>
     public static async Task<int> ReportAsync(IGrainFactory grains, AttestationPolicy policy, CancellationToken cancellationToken = default)
     {
@@ -29,7 +24,7 @@ public static class ClusterSyncPolicyChanges
                 var status = await grains.GetGrain<IEdgeNodeGrain>(summary.Name).GetStatusAsync();
                 if (status.PolicyName != policy.Name || status.Phase == NodePhase.Deleted)
                     continue;
-                await ClusterSyncShards.Shard(grains, status.NodeName).ReportAsync(CurrentState(status, policy), null);
+                await ClusterSyncShards.Shard(grains, status.NodeName).ReportAsync(ClusterNodeState.Of(status, policy), null);
                 reported++;
             }
             after = page.Continue;

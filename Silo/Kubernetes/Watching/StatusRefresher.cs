@@ -119,6 +119,6 @@ public sealed class StatusRefresher(
                 return null;
             policy = lookup.Policy;
         }
-        return ClusterSyncPolicyChanges.CurrentState(grain, policy);
+        return ClusterNodeState.Of(grain, policy);
     }
 }
