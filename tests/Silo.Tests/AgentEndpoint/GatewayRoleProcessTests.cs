@@ -43,7 +43,7 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
         var portB = FreeTcpPort.Next();
         var gatewayRoleB = With(("OrleansAttest__Host__Role", "Gateway"), ("OrleansAttest__Gateway__Port", portB.ToString()));
 
-        var silo = SiloProcess.Start(_workingDirectory, siloOnly);
+        SiloProcess? silo = null;
         SiloProcess? gatewayA = null, gatewayB = null, silo2 = null;
         AgentProcess? agent = null;
         await using var device = await SwtpmDevice.StartAsync("edge-gateway-role", ct);
@@ -57,6 +57,8 @@ public sealed class GatewayRoleProcessTests(ITestOutputHelper output) : IAsyncLi
             await Eventually.UntilAsync(async () => (await TryGetAsync($"http://127.0.0.1:{gatewayA.HttpPort}/healthz")) == System.Net.HttpStatusCode.OK,
                 Timeout, "gateway A alive without a cluster");
             Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, await TryGetAsync($"http://127.0.0.1:{gatewayA.HttpPort}/readyz"));
+            // Only now the silo: started earlier, it could be up before that check (a race seen once in CI).
+            silo = SiloProcess.Start(_workingDirectory, siloOnly);
             await silo.WaitUntilReadyAsync(_http, Timeout);
             await gatewayA.WaitUntilReadyAsync(_http, Timeout);
             Assert.Contains("Starting gateway (no silo)", gatewayA.Output);
